@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Border.Nat.Nftables;
+
+/// <summary>Renders the one nftables table border owns, as text <c>nft -f</c> applies in one transaction.</summary>
+/// <remarks>
+/// The script first declares the table, then deletes it, then defines it whole: declaring makes the delete
+/// succeed on a first apply, and delete-then-define inside one transaction replaces every chain and rule
+/// atomically without touching any other table.
+/// </remarks>
+internal static class NftRulesetRenderer
+{
+    /// <summary>The table's definition alone, as <c>nft list table</c> prints it back.</summary>
+    public static string RenderTable(NftablesOptions options)
+    {
+        var text = new StringBuilder();
+        text.Append("table inet ").Append(options.Table).Append(" {\n");
+        text.Append("\tchain forward {\n");
+        text.Append("\t\ttype filter hook forward priority filter; policy drop;\n");
+        text.Append("\t\tct state established,related accept\n");
+        text.Append("\t\tct state invalid drop\n");
+        foreach (var rule in options.Forwards)
+        {
+            text.Append("\t\tiifname \"").Append(rule.IngressInterface).Append("\" oifname \"").Append(rule.EgressInterface).Append("\" ");
+            text.Append(Match("saddr", rule.Sources));
+            if (rule.Destination is { } destination)
+            {
+                text.Append(' ').Append(Match("daddr", [destination]));
+            }
+
+            text.Append(" ct state new accept comment \"").Append(rule.Service).Append("\"\n");
+        }
+
+        text.Append("\t}\n\n");
+        text.Append("\tchain postrouting {\n");
+        text.Append("\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+        foreach (var nat in options.SourceNats)
+        {
+            var family = Family(nat.Pool);
+            text.Append("\t\toifname \"").Append(options.UplinkInterface).Append("\" ").Append(Match("saddr", nat.Sources));
+            text.Append(" snat ").Append(family).Append(" to ").Append(AddressRange(nat.Pool));
+            text.Append(" comment \"").Append(nat.Service).Append("\"\n");
+        }
+
+        text.Append("\t}\n");
+        text.Append("}\n");
+        return text.ToString();
+    }
+
+    /// <summary>The script that replaces border's table in one transaction.</summary>
+    public static string RenderScript(NftablesOptions options) =>
+        $"table inet {options.Table}\ndelete table inet {options.Table}\n" + RenderTable(options);
+
+    private static string Match(string field, IReadOnlyList<IPNetwork> prefixes)
+    {
+        var family = Family(prefixes[0]);
+        var set = prefixes.Count == 1
+            ? prefixes[0].ToString()
+            : "{ " + string.Join(", ", prefixes.Select(prefix => prefix.ToString())) + " }";
+        return $"{family} {field} {set}";
+    }
+
+    private static string Family(IPNetwork prefix) =>
+        prefix.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? "ip" : "ip6";
+
+    /// <summary>A pool as nft's address range; a single address stands alone.</summary>
+    internal static string AddressRange(IPNetwork pool)
+    {
+        var first = pool.BaseAddress;
+        var last = LastAddress(pool);
+        return first.Equals(last) ? first.ToString() : $"{first}-{last}";
+    }
+
+    private static IPAddress LastAddress(IPNetwork prefix)
+    {
+        var bytes = prefix.BaseAddress.GetAddressBytes();
+        for (var bit = prefix.PrefixLength; bit < bytes.Length * 8; bit++)
+        {
+            bytes[bit / 8] |= (byte)(0x80 >> (bit % 8));
+        }
+
+        return new IPAddress(bytes);
+    }
+}
