@@ -1,1 +1,3 @@
-return 0;
+using Border.App.Cli;
+
+return await BorderCommandLine.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace Border.App.Cli;
+
+/// <summary>Declares every command and wires each to its action.</summary>
+internal static class BorderCommandLine
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "border keeps a border gateway's route announcements true: it supervises NAT44/NAT66 (nftables), NAT64 (Jool or Tayga) and DNS64 (Unbound), and announces each service's prefixes over OSPF and eBGP only while the service can serve them.");
+
+        var validate = new ValidateCommand();
+        validate.SetAction(parse => ValidateAction.Run(parse, validate));
+        var render = new RenderCommand();
+        render.SetAction(parse => RenderAction.Run(parse, render));
+        var version = new VersionCommand();
+        version.SetAction(VersionCommand.Run);
+
+        Command[] daemon = [new RunCommand(), new StatusCommand(), DrainCommand.Drain(), DrainCommand.Undrain()];
+        foreach (var command in daemon)
+        {
+            command.SetAction(NotInThisBuildAction.Run);
+        }
+
+        foreach (var command in (Command[])[validate, render, version, .. daemon])
+        {
+            root.Add(command);
+        }
+
+        return root;
+    }
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Border.Routing.Attractions;
+
+namespace Border.App.Cli;
+
+/// <summary><c>border run --config FILE</c>: the daemon that applies the engines and keeps the announcements true.</summary>
+internal sealed class RunCommand : Command
+{
+    public RunCommand()
+        : base("run", "Run the gateway daemon: validate the config, apply the NAT engines and DNS64, check their health, and announce each service's prefixes only while it can serve them.")
+    {
+        Add(Config);
+    }
+
+    public Option<FileInfo> Config { get; } = new("--config")
+    {
+        Description = "The gateway's config file.",
+        DefaultValueFactory = _ => new FileInfo("/etc/border/border.json"),
+    };
+}
+
+/// <summary><c>border status [--json]</c>.</summary>
+internal sealed class StatusCommand : Command
+{
+    public StatusCommand()
+        : base("status", "Show each service's engine, health with the last check results, drain state, and every announcement's state at each routing daemon.")
+    {
+        Add(Json);
+    }
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Print machine-readable JSON instead of a table." };
+}
+
+/// <summary><c>border drain</c> and <c>border undrain</c> share their options.</summary>
+internal sealed class DrainCommand : Command
+{
+    public DrainCommand(string name, string description)
+        : base(name, description)
+    {
+        Service.AcceptOnlyFromAmong([.. ServiceNames.All.Select(service => service.Name())]);
+        Add(Service);
+        Add(All);
+        Add(Reason);
+        Validators.Add(result =>
+        {
+            if ((result.GetResult(Service) is null) == (result.GetResult(All) is null))
+            {
+                result.AddError("give exactly one of --service NAME or --all");
+            }
+        });
+    }
+
+    public static DrainCommand Drain() => new(
+        "drain",
+        "Stop attracting a service's traffic for maintenance: withdraw the announcements only that service holds, keep its engine running so existing flows finish. Remembered across restarts until undrained.");
+
+    public static DrainCommand Undrain() => new(
+        "undrain",
+        "Reverse a drain: announce the service's prefixes again once its checks pass.");
+
+    public Option<string> Service { get; } = new("--service")
+    {
+        Description = "The service: nat44, nat66, nat64 or dns64.",
+    };
+
+    public Option<bool> All { get; } = new("--all") { Description = "Every service: the whole gateway." };
+
+    public Option<string> Reason { get; } = new("--reason") { Description = "Why, shown in status and the log." };
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Border.App.Cli;
+
+/// <summary>The daemon and its control commands are declared so their help is complete; this build has no daemon yet.</summary>
+internal static class NotInThisBuildAction
+{
+    public static int Run(ParseResult parse)
+    {
+        parse.InvocationConfiguration.Error.WriteLine(
+            $"border {parse.CommandResult.Command.Name}: not available in border {VersionCommand.Version}: this build validates and renders configs only");
+        return ExitCodes.RuntimeFailure;
+    }
+}
