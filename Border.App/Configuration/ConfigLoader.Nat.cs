@@ -35,7 +35,11 @@ internal static partial class ConfigLoader
         RequireInside(section, site?.InsideIpv4, "site.inside_ipv4", "IPv4");
         if (pool is not { } known)
         {
-            RequireWhenEnabled(section, "pool", "the IPv4 pool inside traffic is translated to");
+            if (!section.Has("pool"))
+            {
+                RequireWhenEnabled(section, "pool", "the IPv4 pool inside traffic is translated to");
+            }
+
             return null;
         }
 
@@ -55,7 +59,11 @@ internal static partial class ConfigLoader
         RequireInside(section, site?.InsideIpv6, "site.inside_ipv6", "IPv6");
         if (pool is not { } known)
         {
-            RequireWhenEnabled(section, "pool", "the IPv6 pool inside traffic is translated to");
+            if (!section.Has("pool"))
+            {
+                RequireWhenEnabled(section, "pool", "the IPv6 pool inside traffic is translated to");
+            }
+
             return null;
         }
 
@@ -63,7 +71,7 @@ internal static partial class ConfigLoader
         return new Nat66Config(known);
     }
 
-    private static Nat64Config? ReadNat64(ConfigSection section, bool enabled, SiteDraft? site, Nat44Config? nat44)
+    private static Nat64Config? ReadNat64(ConfigSection section, bool enabled, SiteDraft? site, bool nat44Enabled, Nat44Config? nat44)
     {
         var prefix = Nat64Prefix(section, "prefix");
         var engine = section.Choice("engine", Nat64Engines);
@@ -82,7 +90,7 @@ internal static partial class ConfigLoader
             RequireWhenEnabled(section, "prefix", "the NAT64 prefix (RFC 6052), for example 64:ff9b::/96");
         }
 
-        if (!section.Has("pool4") && nat44 is null)
+        if (!section.Has("pool4") && !nat44Enabled)
         {
             RequireWhenEnabled(section, "pool4", "the IPv4 pool NAT64 translates to (defaults to nat44.pool, but nat44 is not enabled)");
         }
@@ -251,7 +259,7 @@ internal static partial class ConfigLoader
         return new TaygaDraft(tun, address, pool, dataDirectory);
     }
 
-    private static Dns64Config? ReadDns64(ConfigSection section, bool enabled, SiteDraft? site, Nat64Config? nat64)
+    private static Dns64Config? ReadDns64(ConfigSection section, bool enabled, SiteDraft? site, bool nat64Enabled, Nat64Config? nat64)
     {
         var anycastIpv4 = Anycast(section, "anycast_ipv4", AddressFamily.InterNetwork, 32);
         var anycastIpv6 = Anycast(section, "anycast_ipv6", AddressFamily.InterNetworkV6, 128);
@@ -276,7 +284,7 @@ internal static partial class ConfigLoader
             RequireWhenEnabled(section, "anycast_ipv6", "the resolver's IPv6 anycast address as a /128");
         }
 
-        if (prefix is null && !section.Has("prefix"))
+        if (prefix is null && !section.Has("prefix") && !nat64Enabled)
         {
             RequireWhenEnabled(section, "prefix", "the NAT64 prefix to synthesize in (defaults to nat64.prefix, but nat64 is not enabled)");
         }

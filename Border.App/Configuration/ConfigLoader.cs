@@ -73,8 +73,8 @@ internal static partial class ConfigLoader
         var site = ReadSite(root);
         var nat44 = ReadNat44(Service(root, "nat44", out var nat44Enabled), nat44Enabled, site);
         var nat66 = ReadNat66(Service(root, "nat66", out var nat66Enabled), nat66Enabled, site);
-        var nat64 = ReadNat64(Service(root, "nat64", out var nat64Enabled), nat64Enabled, site, nat44);
-        var dns64 = ReadDns64(Service(root, "dns64", out var dns64Enabled), dns64Enabled, site, nat64);
+        var nat64 = ReadNat64(Service(root, "nat64", out var nat64Enabled), nat64Enabled, site, nat44Enabled, nat44);
+        var dns64 = ReadDns64(Service(root, "dns64", out var dns64Enabled), dns64Enabled, site, nat64Enabled, nat64);
         var routing = ReadRouting(root, needsBgp: nat44Enabled || nat66Enabled || nat64Enabled);
         var health = ReadHealth(root.SectionOrEmpty("health"), nat64, errors);
         var daemon = ReadDaemon(root.SectionOrEmpty("daemon"));
