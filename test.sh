@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test tier: unit tests, and as root the integration tier in network namespaces with
+# the real nft, unbound, tayga, FRR and gobgpd. Installs what the tiers need first (as root).
+# Prints one closing line: "tests: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ "$(id -u)" -eq 0 ]; then
+  scripts/debian-packages.sh
+else
+  echo "test.sh: not root: installing nothing, and the integration tier will skip" >&2
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test --solution Border.sln 2>&1 | tee "$log" || status=$?
+
+# Microsoft.Testing.Platform prints per-run totals; add them up over every test assembly.
+awk '
+  /^[[:space:]]+failed: [0-9]+/    { failed += $2 }
+  /^[[:space:]]+succeeded: [0-9]+/ { passed += $2 }
+  /^[[:space:]]+skipped: [0-9]+/   { skipped += $2 }
+  END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
+' "$log"
+exit "$status"
