@@ -17,13 +17,16 @@ internal static class BorderCommandLine
         var version = new VersionCommand();
         version.SetAction(VersionCommand.Run);
 
-        Command[] daemon = [new RunCommand(), new StatusCommand(), DrainCommand.Drain(), DrainCommand.Undrain()];
-        foreach (var command in daemon)
-        {
-            command.SetAction(NotInThisBuildAction.Run);
-        }
+        var run = new RunCommand();
+        run.SetAction(NotInThisBuildAction.Run);
+        var status = new StatusCommand();
+        status.SetAction((parse, cancellationToken) => ControlActions.StatusAsync(parse, status, cancellationToken));
+        var drain = DrainCommand.Drain();
+        drain.SetAction((parse, cancellationToken) => ControlActions.DrainAsync(parse, drain, cancellationToken));
+        var undrain = DrainCommand.Undrain();
+        undrain.SetAction((parse, cancellationToken) => ControlActions.DrainAsync(parse, undrain, cancellationToken));
 
-        foreach (var command in (Command[])[validate, render, version, .. daemon])
+        foreach (var command in (Command[])[validate, render, version, run, status, drain, undrain])
         {
             root.Add(command);
         }

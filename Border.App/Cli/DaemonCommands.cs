@@ -26,9 +26,12 @@ internal sealed class StatusCommand : Command
         : base("status", "Show each service's engine, health with the last check results, drain state, and every announcement's state at each routing daemon.")
     {
         Add(Json);
+        Add(Socket);
     }
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print machine-readable JSON instead of a table." };
+
+    public Option<string> Socket { get; } = ControlSocketOption.Create();
 }
 
 /// <summary><c>border drain</c> and <c>border undrain</c> share their options.</summary>
@@ -41,6 +44,7 @@ internal sealed class DrainCommand : Command
         Add(Service);
         Add(All);
         Add(Reason);
+        Add(Socket);
         Validators.Add(result =>
         {
             if ((result.GetResult(Service) is null) == (result.GetResult(All) is null))
@@ -66,4 +70,16 @@ internal sealed class DrainCommand : Command
     public Option<bool> All { get; } = new("--all") { Description = "Every service: the whole gateway." };
 
     public Option<string> Reason { get; } = new("--reason") { Description = "Why, shown in status and the log." };
+
+    public Option<string> Socket { get; } = ControlSocketOption.Create();
+}
+
+/// <summary>Where the daemon's control socket is, for the commands that talk to it.</summary>
+internal static class ControlSocketOption
+{
+    public static Option<string> Create() => new("--socket")
+    {
+        Description = "The daemon's control socket (daemon.control_socket in its config).",
+        DefaultValueFactory = _ => "/run/border/control.sock",
+    };
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Border.App.Cli;
 
-/// <summary>The daemon and its control commands are declared so their help is complete; this build has no daemon yet.</summary>
+/// <summary>The daemon is declared so its help is complete; this build has no daemon yet.</summary>
 internal static class NotInThisBuildAction
 {
     public static int Run(ParseResult parse)

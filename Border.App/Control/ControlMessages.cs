@@ -30,7 +30,7 @@ internal sealed record ServiceStatus(
     string Health,
     string Reason,
     IReadOnlyList<CheckStatus> Checks,
-    DrainStatus? Drain);
+    DrainStatus? Drain = null);
 
 internal sealed record CheckStatus(string Name, bool Healthy, string Reason, DateTimeOffset At, double DurationMs);
 
@@ -52,4 +52,5 @@ internal sealed record AttractionStatus(
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ControlRequest))]
 [JsonSerializable(typeof(ControlResponse))]
+[JsonSerializable(typeof(StatusReport))]
 internal sealed partial class ControlJson : JsonSerializerContext;
