@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Border.App.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Border.App.Control;
@@ -178,9 +179,9 @@ internal sealed partial class ControlServer : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "control request refused: {Problem}")]
+    [LoggerMessage(EventId = AppEventIds.ControlRequestRefused, Level = LogLevel.Warning, Message = "control request refused: {Problem}")]
     private static partial void LogRequestRefused(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "control connection failed: {Problem}")]
+    [LoggerMessage(EventId = AppEventIds.ControlConnectionFailed, Level = LogLevel.Warning, Message = "control connection failed: {Problem}")]
     private static partial void LogConnectionFailed(ILogger logger, string problem);
 }
