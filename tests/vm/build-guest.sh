@@ -11,7 +11,9 @@
 #   initrd.img    busybox initramfs (loads virtio + ext4, then switch_root)
 #   rootfs.ext4   root file system image (QEMU uses it with snapshot=on)
 #   guest.env     facts about the guest (kernel and Jool versions)
-#   stamp         hash of the inputs the outputs were built from
+#   stamp.*       hashes of the inputs the outputs were built from
+#   debs/         downloaded packages, reused by the next build
+#   logs/         debootstrap, apt and dkms logs of the last build
 #
 # The Debian mirror is the one this machine's apt already uses (read from the
 # apt sources); BORDER_VM_MIRROR overrides it. Needs root.
@@ -68,7 +70,9 @@ stamp_matches() { # NAME FILE...
 # ------------------------------------------------------------- host packages
 ensure_host_tools() {
     local missing=() tool pkg
-    for pair in debootstrap:debootstrap mkfs.ext4:e2fsprogs xz:xz-utils zstd:zstd gzip:gzip chroot:coreutils flock:util-linux; do
+    # QEMU is not needed to build, but a built guest is there to be booted.
+    for pair in debootstrap:debootstrap mkfs.ext4:e2fsprogs xz:xz-utils zstd:zstd gzip:gzip \
+            chroot:coreutils flock:util-linux qemu-system-x86_64:qemu-system-x86; do
         tool=${pair%%:*}; pkg=${pair#*:}
         command -v "$tool" >/dev/null 2>&1 || missing+=("$pkg")
     done
@@ -117,6 +121,7 @@ mirror_for_suite() { # SUITE -> URI (first match) or nothing
 
 # ------------------------------------------------------------ chroot mounts
 WORK=""
+WORK_TMPFS=0
 TREE=""
 MOUNTS=()
 
@@ -125,6 +130,7 @@ mount_chroot() {
     mount -t sysfs sysfs "$TREE/sys";         MOUNTS+=("$TREE/sys")
     mount --bind /dev "$TREE/dev";            MOUNTS+=("$TREE/dev")
     mount --bind /dev/pts "$TREE/dev/pts";    MOUNTS+=("$TREE/dev/pts")
+    mount --bind "$DEB_CACHE" "$TREE/var/cache/apt/archives"; MOUNTS+=("$TREE/var/cache/apt/archives")
 }
 
 mounted_under() { # DIR: is anything mounted at or below DIR?
@@ -144,15 +150,21 @@ unmount_chroot() {
 
 cleanup() {
     local rc=$?
-    trap - EXIT INT TERM
+    trap - EXIT
+    trap '' INT TERM
     if [[ -n $TREE ]]; then unmount_chroot; fi
     if [[ -n $WORK && -d $WORK ]]; then
-        if mounted_under "$WORK"; then
-            echo "build-guest: warning: something is still mounted under $WORK; not deleting it" >&2
+        # Keep the logs of the last build for a look after a failure.
+        mkdir -p "$OUT/logs" && rm -f "$OUT"/logs/*.log
+        cp "$WORK"/*.log "$OUT/logs/" 2>/dev/null || true
+        if [[ -n $TREE ]] && mounted_under "$TREE"; then
+            echo "build-guest: warning: something is still mounted under $TREE; not deleting $WORK" >&2
         else
+            if [[ $WORK_TMPFS -eq 1 ]]; then umount "$WORK" 2>/dev/null || umount -l "$WORK" || true; fi
             rm -rf "$WORK"
         fi
     fi
+    rm -f "$OUT/rootfs.ext4.tmp"
     if [[ $rc -ne 0 ]]; then
         echo "build-guest: failed (exit $rc) after $((SECONDS - START))s" >&2
     fi
@@ -302,17 +314,28 @@ MIRROR=${BORDER_VM_MIRROR:-$(mirror_for_suite "$SUITE")}
 SECURITY_MIRROR=$(mirror_for_suite "$SUITE-security")
 UPDATES_MIRROR=$(mirror_for_suite "$SUITE-updates")
 
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 rm -f "$OUT"/stamp.* "$OUT"/vmlinux "$OUT"/initrd.img "$OUT"/rootfs.ext4 "$OUT"/guest.env
 rm -rf "$OUT"/work.* "$OUT"/initrd-stage.* "$OUT"/initrd-parts
 WORK=$(mktemp -d "$OUT/work.XXXXXX")
+# Build the tree in memory when possible (about 1.5 GB at its largest): dpkg's
+# many small writes and syncs make the disk the bottleneck otherwise.
+if [[ ${BORDER_VM_TMPFS:-1} == 1 ]] && mount -t tmpfs -o size=6g,mode=0755 border-vm-build "$WORK" 2>/dev/null; then
+    WORK_TMPFS=1
+fi
 TREE=$WORK/tree
 
-log "debootstrap $SUITE (minbase) from the mirror in this machine's apt sources"
-debootstrap --variant=minbase --include=kmod,iproute2,iputils-ping "$SUITE" "$TREE" "$MIRROR" \
+log "debootstrap $SUITE (minbase) from the mirror in this machine's apt sources (work dir on $( [[ $WORK_TMPFS -eq 1 ]] && echo tmpfs || echo disk))"
+# Downloaded packages are kept in $OUT/debs so that a rebuild (after a change
+# to this script) downloads only what changed. Delete the folder to prune it.
+DEB_CACHE=$OUT/debs
+mkdir -p "$DEB_CACHE/partial"
+debootstrap --variant=minbase --cache-dir="$DEB_CACHE" --include=kmod,iproute2,iputils-ping "$SUITE" "$TREE" "$MIRROR" \
     > "$WORK/debootstrap.log" 2>&1 || { tail -n 30 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
 
-log "configuring apt, dpkg and initramfs-tools in the tree"
+log "configuring apt and dpkg in the tree"
 {
     echo "deb $MIRROR $SUITE main"
     [[ -n $UPDATES_MIRROR ]] && echo "deb $UPDATES_MIRROR $SUITE-updates main"
@@ -335,11 +358,12 @@ path-exclude=/usr/share/lintian/*
 EOF
 printf '#!/bin/sh\n# No service starts while building the image.\nexit 101\n' > "$TREE/usr/sbin/policy-rc.d"
 chmod 0755 "$TREE/usr/sbin/policy-rc.d"
-mkdir -p "$TREE/etc/initramfs-tools/conf.d"
-# Debian's initrd is not used to boot (we build our own), but the kernel
-# package makes one: keep it small and fast to make.
-printf 'MODULES=list\nCOMPRESS=gzip\n' > "$TREE/etc/initramfs-tools/conf.d/border-vm"
-printf 'virtio_pci\nvirtio_blk\next4\n' >> "$TREE/etc/initramfs-tools/modules"
+# Debian's initrd is never used (the guest boots our own), so the kernel
+# package's call to update-initramfs is diverted to a no-op.
+in_chroot dpkg-divert --local --rename --divert /usr/sbin/update-initramfs.distrib \
+    --add /usr/sbin/update-initramfs > /dev/null
+printf '#!/bin/sh\n# The VM tier boots its own initramfs.\nexit 0\n' > "$TREE/usr/sbin/update-initramfs"
+chmod 0755 "$TREE/usr/sbin/update-initramfs"
 
 mount_chroot
 log "apt-get install: ${GUEST_PACKAGES[*]}"
@@ -391,13 +415,14 @@ TREE_MB=$(du -sm "$TREE" | cut -f1)
 IMAGE_MB=$(( TREE_MB * 3 / 2 + 256 ))
 [[ $IMAGE_MB -ge 1024 ]] || IMAGE_MB=1024
 log "making rootfs.ext4 (${IMAGE_MB} MiB, tree ${TREE_MB} MiB) with mkfs.ext4 -d"
-mkfs.ext4 -q -F -L border-vm -O ^has_journal -d "$TREE" "$WORK/rootfs.ext4" "${IMAGE_MB}M" > /dev/null
+mkfs.ext4 -q -F -L border-vm -O ^has_journal -d "$TREE" "$OUT/rootfs.ext4.tmp" "${IMAGE_MB}M" > /dev/null
 
 log "building the initramfs"
 mv "$WORK/initrd-parts" "$OUT/initrd-parts"
 build_initrd "$OUT/initrd-parts" "$WORK/initrd.img"
 
-mv "$WORK/vmlinux" "$WORK/rootfs.ext4" "$WORK/initrd.img" "$WORK/guest.env" "$OUT/"
+mv "$WORK/vmlinux" "$WORK/initrd.img" "$WORK/guest.env" "$OUT/"
+mv "$OUT/rootfs.ext4.tmp" "$OUT/rootfs.ext4"
 inputs_hash rootfs > "$OUT/stamp.rootfs"
 inputs_hash initrd > "$OUT/stamp.initrd"
 log "done in $((SECONDS - START))s: $OUT ($(du -sh --apparent-size "$OUT/rootfs.ext4" | cut -f1) image, $(du -sh "$OUT/rootfs.ext4" | cut -f1) used)"
