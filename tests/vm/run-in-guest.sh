@@ -155,5 +155,6 @@ else
     rc=125
 fi
 
-echo "run-in-guest: boot + run took ${ELAPSED} s; scenario exit status $rc"
+BOOT=$(sed -n 's/^border-guest-init: up after \([0-9.]*\) s.*/\1/p' "$SHARE/console.log" 2>/dev/null | head -n 1)
+echo "run-in-guest: boot + run took ${ELAPSED} s (guest up after ${BOOT:-?} s of it); scenario exit status $rc"
 exit "$rc"
