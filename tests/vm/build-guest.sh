@@ -320,8 +320,9 @@ trap 'exit 143' TERM
 rm -f "$OUT"/stamp.* "$OUT"/vmlinux "$OUT"/initrd.img "$OUT"/rootfs.ext4 "$OUT"/guest.env
 rm -rf "$OUT"/work.* "$OUT"/initrd-stage.* "$OUT"/initrd-parts
 WORK=$(mktemp -d "$OUT/work.XXXXXX")
-# Build the tree in memory when possible (about 1.5 GB at its largest): dpkg's
-# many small writes and syncs make the disk the bottleneck otherwise.
+# Build the tree in memory when possible (the build logs its size at its
+# largest): dpkg's many small writes and syncs make the disk the bottleneck
+# otherwise.
 if [[ ${BORDER_VM_TMPFS:-1} == 1 ]] && mount -t tmpfs -o size=6g,mode=0755 border-vm-build "$WORK" 2>/dev/null; then
     WORK_TMPFS=1
 fi
@@ -395,7 +396,7 @@ collect_initrd_parts "$KVER" "$WORK/initrd-parts"
 unmount_chroot
 mounted_under "$TREE" && die "chroot mounts are still present under $TREE"
 
-log "trimming the tree"
+log "trimming the tree ($(du -sm "$TREE" | cut -f1) MiB before)"
 trim_tree "$KVER"
 # Guest configuration: no services start by themselves; scenarios start what they need.
 echo border-vm > "$TREE/etc/hostname"
