@@ -273,17 +273,17 @@ build_initrd() { # PARTS OUTFILE
 
 # ------------------------------------------------------------------- trimming
 trim_tree() { # KVER
-    local kver=$1 mdir=$TREE/lib/modules/$1/kernel
+    local kver=$1 mdir=${TREE:?}/lib/modules/$1/kernel
     # Build tools and sources: only needed to compile Jool.
-    rm -rf "$TREE"/usr/src/* "$TREE"/usr/lib/gcc "$TREE"/usr/libexec/gcc \
-        "$TREE"/var/lib/dkms "$TREE/lib/modules/$kver/build" "$TREE/lib/modules/$kver/source" \
-        "$TREE"/usr/lib/linux-kbuild-* "$TREE"/usr/share/perl "$TREE"/usr/lib/x86_64-linux-gnu/perl
-    rm -f "$TREE"/usr/bin/x86_64-linux-gnu-* "$TREE"/usr/bin/{gcc,cc,c++,cpp,g++,as,ld,ld.bfd,ld.gold,gold,objdump,objcopy,strip,ar,ranlib,gprof,make}* \
-        "$TREE"/usr/lib/x86_64-linux-gnu/{libbfd,libopcodes,libctf,libgprofng,libasan,libtsan,liblsan,libubsan,libitm,libquadmath,libcc1,libisl,libmpc,libmpfr}*
+    rm -rf "${TREE:?}"/usr/src/* "${TREE:?}"/usr/lib/gcc "${TREE:?}"/usr/libexec/gcc \
+        "${TREE:?}"/var/lib/dkms "${TREE:?}/lib/modules/$kver/build" "${TREE:?}/lib/modules/$kver/source" \
+        "${TREE:?}"/usr/lib/linux-kbuild-* "${TREE:?}"/usr/share/perl "${TREE:?}"/usr/lib/x86_64-linux-gnu/perl
+    rm -f "${TREE:?}"/usr/bin/x86_64-linux-gnu-* "${TREE:?}"/usr/bin/{gcc,gcc-*,g++,g++-*,cpp,cpp-*,cc,c++,c89,c99,gcov*,lto-dump*,as,ld,ld.bfd,ld.gold,gold,dwp,gp-*,objdump,objcopy,strip,ar,ranlib,nm,gprof,make,make-first-existing-target} \
+        "${TREE:?}"/usr/lib/x86_64-linux-gnu/{libbfd,libopcodes,libctf,libgprofng,libasan,libtsan,liblsan,libubsan,libitm,libquadmath,libcc1,libisl,libmpc,libmpfr}*
     # Documentation, caches, package lists, the Debian initrd and kernel.
-    rm -rf "$TREE"/usr/share/{doc,man,info,locale,lintian,linda,bash-completion,zsh} \
-        "$TREE"/var/lib/apt/lists/* "$TREE"/var/cache/apt/* "$TREE"/var/cache/debconf/*-old \
-        "$TREE"/var/log/* "$TREE"/boot/* "$TREE"/lib/firmware
+    rm -rf "${TREE:?}"/usr/share/{doc,man,info,locale,lintian,linda,bash-completion,zsh} \
+        "${TREE:?}"/var/lib/apt/lists/* "${TREE:?}"/var/cache/apt/* "${TREE:?}"/var/cache/debconf/*-old \
+        "${TREE:?}"/var/log/* "${TREE:?}"/boot/* "${TREE:?}"/lib/firmware
     # Drivers a virtio guest without hardware never loads.
     rm -rf "$mdir"/sound "$mdir"/drivers/{gpu,media,infiniband,staging,usb,bluetooth,hid,iio,isdn,mmc,nfc,scsi,ata,md,input,net/wireless,net/ethernet,net/can,net/usb,net/wwan,net/ieee802154,hwmon,edac,thunderbolt,firewire,platform,video,mtd,pcmcia,leds,power,w1,spi,i2c,misc,rtc,watchdog,target,nvme,fpga,mfd,regulator,pinctrl,gpio,acpi,memstick,ntb,soundwire,vfio,vdpa,xen,hyperv,comedi,ssb,bcma} \
         "$mdir"/net/{wireless,mac80211,bluetooth,nfc,ieee802154,mac802154,6lowpan,can,wimax,rxrpc,sunrpc,ceph,rds,tipc,sctp,smc,atm,mpls,l2tp} \

@@ -49,6 +49,7 @@ GUEST_TIMEOUT=$(( TIMEOUT > 40 ? TIMEOUT - 20 : TIMEOUT / 2 ))
 
 rm -f "$SHARE/console.log" "$SHARE/output.log" "$SHARE/exit-status" "$SHARE/init-error" "$SHARE/qemu.log"
 
+# shellcheck disable=SC2054  # the commas are QEMU option syntax
 QEMU_ARGS=(
     -name border-vm
     -nodefaults -no-user-config -display none -no-reboot
