@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test tier: unit tests, and as root the integration tier in network namespaces with
-# the real nft, unbound, tayga, FRR and gobgpd. Installs what the tiers need first (as root).
+# the real nft, unbound, tayga, FRR and gobgpd, and the VM tier with the real Jool module in a QEMU
+# guest. Installs what the tiers need and builds the guest first (as root).
 # Prints one closing line: "tests: N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 
 if [ "$(id -u)" -eq 0 ]; then
   scripts/debian-packages.sh
+  # The VM tier's guest, with the real Jool module; built once, reused while its build script is unchanged.
+  tests/vm/build-guest.sh
 else
   echo "test.sh: not root: installing nothing, and the integration tier will skip" >&2
 fi
