@@ -21,9 +21,12 @@ internal static class NatEventIds
     public const int UnboundCheckFailed = 1202;
     public const int UnboundReloaded = 1203;
     public const int UnboundKeepCacheRefused = 1204;
+    public const int UnboundRestarting = 1205;
+    public const int UnboundStopFailed = 1206;
 
     public const int AnycastAdded = 1300;
     public const int AnycastRemoved = 1301;
+    public const int AnycastLinkCreated = 1302;
 
     public const int JoolApplied = 1400;
     public const int JoolUnchanged = 1401;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Border.Nat.Anycast;
 
-/// <summary>Keeps the resolver's anycast addresses, and only those, on a dummy interface border owns.</summary>
+/// <summary>Keeps the resolver's anycast addresses, and only those, on a local interface border owns.</summary>
 /// <remarks>Apply is level-triggered: it reads what the interface holds, adds what is missing and removes what is
 /// not wanted, so repeating it changes nothing. Removing deletes the interface with every address on it.</remarks>
 internal sealed partial class AnycastAddresses(AnycastOptions options, IIpLinks links, ILogger<AnycastAddresses> logger)
@@ -14,7 +14,8 @@ internal sealed partial class AnycastAddresses(AnycastOptions options, IIpLinks 
         var device = options.Interface;
         if (await links.GetLinkAsync(device, cancellationToken).ConfigureAwait(false) is null)
         {
-            await links.AddDummyAsync(device, cancellationToken).ConfigureAwait(false);
+            var kind = await links.AddLocalLinkAsync(device, cancellationToken).ConfigureAwait(false);
+            LogCreated(device, kind);
         }
 
         await links.SetUpAsync(device, cancellationToken).ConfigureAwait(false);
@@ -53,6 +54,9 @@ internal sealed partial class AnycastAddresses(AnycastOptions options, IIpLinks 
 
     [LoggerMessage(EventId = NatEventIds.AnycastAdded, Level = LogLevel.Information, Message = "anycast {Address} added to {Device}")]
     private partial void LogAdded(string address, string device);
+
+    [LoggerMessage(EventId = NatEventIds.AnycastLinkCreated, Level = LogLevel.Information, Message = "anycast interface {Device} created ({Kind})")]
+    private partial void LogCreated(string device, string kind);
 
     [LoggerMessage(EventId = NatEventIds.AnycastRemoved, Level = LogLevel.Information, Message = "anycast {Address} removed from {Device}")]
     private partial void LogRemoved(string address, string device);

@@ -8,7 +8,9 @@ internal interface IIpLinks
     /// <summary>Whether the link is administratively and operationally usable, or <see langword="null"/> when it does not exist.</summary>
     Task<LinkState?> GetLinkAsync(string device, CancellationToken cancellationToken);
 
-    Task AddDummyAsync(string device, CancellationToken cancellationToken);
+    /// <summary>Creates a dummy link; on kernels without the dummy driver, a persistent tun nobody attaches to,
+    /// which holds local addresses just as well. Returns the kind created (<c>dummy</c> or <c>tun</c>).</summary>
+    Task<string> AddLocalLinkAsync(string device, CancellationToken cancellationToken);
 
     Task DeleteLinkAsync(string device, CancellationToken cancellationToken);
 

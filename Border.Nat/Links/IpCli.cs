@@ -30,8 +30,24 @@ internal sealed class IpCli(ICommandRunner runner, NatToolOptions tools) : IIpLi
         return new LinkState(device, adminUp, operState);
     }
 
-    public Task AddDummyAsync(string device, CancellationToken cancellationToken) =>
-        RunAsync(["link", "add", device, "type", "dummy"], cancellationToken);
+    public async Task<string> AddLocalLinkAsync(string device, CancellationToken cancellationToken)
+    {
+        string[] arguments = ["link", "add", device, "type", "dummy"];
+        var result = await runner.RunAsync(tools.Ip, arguments, tools.CommandTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            return "dummy";
+        }
+
+        // Containers and kernels without loadable modules may lack the dummy driver; tun is built in wherever Tayga runs.
+        if (!result.StandardError.Contains("Unknown device type", StringComparison.Ordinal))
+        {
+            throw CommandFailures.Exited(tools.Ip, arguments, result);
+        }
+
+        await RunAsync(["tuntap", "add", "dev", device, "mode", "tun"], cancellationToken).ConfigureAwait(false);
+        return "tun";
+    }
 
     public Task DeleteLinkAsync(string device, CancellationToken cancellationToken) =>
         RunAsync(["link", "delete", device], cancellationToken);

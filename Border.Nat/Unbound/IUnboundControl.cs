@@ -11,4 +11,10 @@ internal interface IUnboundControl
 
     /// <summary>Throws, with Unbound's answer, unless the server answers on its control interface.</summary>
     Task StatusAsync(string configPath, CancellationToken cancellationToken);
+
+    /// <summary>Stops the running Unbound (<c>unbound-control stop</c>).</summary>
+    Task StopAsync(string configPath, CancellationToken cancellationToken);
+
+    /// <summary>Starts Unbound the way this host starts it: an argument list, such as <c>systemctl start unbound</c>.</summary>
+    Task StartAsync(IReadOnlyList<string> startCommand, CancellationToken cancellationToken);
 }

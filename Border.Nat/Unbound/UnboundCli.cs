@@ -15,6 +15,12 @@ internal sealed class UnboundCli(ICommandRunner runner, NatToolOptions tools) : 
     public Task StatusAsync(string configPath, CancellationToken cancellationToken) =>
         ControlAsync(configPath, "status", cancellationToken);
 
+    public Task StopAsync(string configPath, CancellationToken cancellationToken) =>
+        ControlAsync(configPath, "stop", cancellationToken);
+
+    public Task StartAsync(IReadOnlyList<string> startCommand, CancellationToken cancellationToken) =>
+        runner.RunCheckedAsync(startCommand[0], [.. startCommand.Skip(1)], tools.CommandTimeout, cancellationToken: cancellationToken);
+
     private Task ControlAsync(string configPath, string command, CancellationToken cancellationToken) =>
         runner.RunCheckedAsync(tools.UnboundControl, ["-c", configPath, command], tools.CommandTimeout, cancellationToken: cancellationToken);
 }

@@ -18,4 +18,10 @@ internal sealed partial class UnboundEngine
 
     [LoggerMessage(EventId = NatEventIds.UnboundKeepCacheRefused, Level = LogLevel.Warning, Message = "unbound refused to keep its cache; reloading fully: {Reason}")]
     private partial void LogKeepCacheRefused(string reason);
+
+    [LoggerMessage(EventId = NatEventIds.UnboundRestarting, Level = LogLevel.Warning, Message = "unbound listen addresses changed; restarting it (interfaces open only on start, the cache is lost)")]
+    private partial void LogRestarting();
+
+    [LoggerMessage(EventId = NatEventIds.UnboundStopFailed, Level = LogLevel.Debug, Message = "unbound did not stop (not running?): {Reason}")]
+    private partial void LogStopFailed(string reason);
 }

@@ -13,10 +13,13 @@ namespace Border.Nat.Unbound;
 /// Apply puts the anycast addresses on border's interface, then writes the snippet only when its text changed, checks
 /// Unbound's whole config with <c>unbound-checkconf</c> and puts the old snippet back when the check fails, so a bad
 /// snippet never reaches a reload. The reload keeps the cache (<c>reload_keep_cache</c>); when Unbound refuses that
-/// for this change it falls back to a full reload. One probe per anycast address asks for an IPv4-only name.
+/// for this change it falls back to a full reload. Unbound opens its listening interfaces only when it starts, so a
+/// change of the <c>interface:</c> lines (the first apply, or new anycast addresses) stops Unbound and starts it
+/// with the host's start command instead. One probe per anycast address asks for an IPv4-only name.
 /// </remarks>
 internal sealed partial class UnboundEngine : INatEngine
 {
+    private static readonly TimeSpan StatusPollInterval = TimeSpan.FromMilliseconds(100);
     private readonly UnboundOptions options;
     private readonly UnboundEngineOptions engineOptions;
     private readonly IUnboundControl unbound;
@@ -74,7 +77,15 @@ internal sealed partial class UnboundEngine : INatEngine
             throw;
         }
 
-        await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        if (ListenLines(previous).SetEquals(ListenLines(snippet)))
+        {
+            await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RestartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         LogApplied(engineOptions.SnippetPath);
     }
 
@@ -126,6 +137,70 @@ internal sealed partial class UnboundEngine : INatEngine
             LogKeepCacheRefused(ex.Message);
             await unbound.ReloadAsync(engineOptions.ConfigPath, keepCache: false, cancellationToken).ConfigureAwait(false);
             LogReloaded("reload");
+        }
+
+        await WaitForStatusAsync(serving: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>interface:</c> lines of a snippet; an absent snippet leaves Unbound on its defaults.</summary>
+    private static HashSet<string> ListenLines(string? text) =>
+        text is null
+            ? []
+            : [.. text.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("interface:", StringComparison.Ordinal))];
+
+    /// <summary>Stops Unbound, waits until its control interface is gone, and starts it the host's way.</summary>
+    private async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        LogRestarting();
+        try
+        {
+            await unbound.StopAsync(engineOptions.ConfigPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CommandFailedException ex)
+        {
+            // Not running is fine: starting it is what we came for.
+            LogStopFailed(ex.Message);
+        }
+
+        await WaitForStatusAsync(serving: false, cancellationToken).ConfigureAwait(false);
+        await unbound.StartAsync(engineOptions.StartCommand, cancellationToken).ConfigureAwait(false);
+        await WaitForStatusAsync(serving: true, cancellationToken).ConfigureAwait(false);
+        LogReloaded("restart");
+    }
+
+    /// <summary>Waits, within the reload timeout, until Unbound does (or no longer does) answer on its control
+    /// interface: it acknowledges a reload or a stop before it acts on it. Throws when the wait for serving runs out.</summary>
+    private async Task WaitForStatusAsync(bool serving, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            CommandFailedException? failure = null;
+            try
+            {
+                await unbound.StatusAsync(engineOptions.ConfigPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CommandFailedException ex)
+            {
+                failure = ex;
+            }
+
+            if ((failure is null) == serving)
+            {
+                return;
+            }
+
+            if (time.GetElapsedTime(started) >= engineOptions.ReloadTimeout)
+            {
+                if (failure is not null)
+                {
+                    throw failure;
+                }
+
+                return;
+            }
+
+            await Task.Delay(StatusPollInterval, time, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -18,4 +18,13 @@ public sealed record UnboundEngineOptions
     /// <summary>How long the probe waits for each answer.</summary>
     /// <value>Defaults to 2 seconds.</value>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long apply waits for Unbound to answer on its control interface again after a reload.</summary>
+    /// <value>Defaults to 5 seconds.</value>
+    public TimeSpan ReloadTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How this host starts Unbound, as an argument list; used when the listen addresses change, because
+    /// Unbound opens its interfaces only when it starts, never on a reload.</summary>
+    /// <value>Defaults to <c>/usr/bin/systemctl start unbound</c>.</value>
+    public IReadOnlyList<string> StartCommand { get; init; } = ["/usr/bin/systemctl", "start", "unbound"];
 }
