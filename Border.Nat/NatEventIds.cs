@@ -31,4 +31,5 @@ internal static class NatEventIds
     public const int JoolApplied = 1400;
     public const int JoolUnchanged = 1401;
     public const int JoolUnhealthy = 1402;
+    public const int JoolRecreating = 1403;
 }

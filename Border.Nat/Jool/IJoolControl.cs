@@ -9,6 +9,9 @@ internal interface IJoolControl
     /// <exception cref="JoolModuleMissingException">The kernel module is not loaded.</exception>
     Task HandleFileAsync(string path, CancellationToken cancellationToken);
 
+    /// <summary>Removes the instance (<c>jool instance remove</c>).</summary>
+    Task RemoveInstanceAsync(string instance, CancellationToken cancellationToken);
+
     /// <summary>The instance as the kernel holds it, or <see langword="null"/> when there is none of that name.</summary>
     /// <exception cref="JoolModuleMissingException">The kernel module is not loaded.</exception>
     Task<JoolInstanceState?> ReadInstanceAsync(string instance, CancellationToken cancellationToken);

@@ -8,7 +8,8 @@ namespace Border.Nat.Jool;
 /// <summary>NAT64 in the Jool kernel module: one instance border owns, applied whole with <c>jool file handle</c>.</summary>
 /// <remarks>
 /// Apply writes the instance file, reads the live instance back and hands the file to Jool only when they differ,
-/// so re-applying is a no-op. The probe reads the instance back (module, instance, pool6, pool4) and says exactly
+/// so re-applying is a no-op. Jool refuses to change an existing instance's pool6 ("you can't change a NAT64
+/// instance's pool6 for now"), so a new pool6 removes the instance first and creates it anew. The probe reads the instance back (module, instance, pool6, pool4) and says exactly
 /// what is wrong; a change of health is also published as an event, because the kernel does not tell us when an
 /// instance is removed.
 /// </remarks>
@@ -45,10 +46,17 @@ internal sealed partial class JoolEngine : INatEngine
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
         await ConfigFile.WriteIfChangedAsync(engineOptions.InstanceFilePath, file, cancellationToken).ConfigureAwait(false);
-        if ((await CompareAsync(cancellationToken).ConfigureAwait(false)).Healthy)
+        var live = await jool.ReadInstanceAsync(options.Instance, cancellationToken).ConfigureAwait(false);
+        if (live is not null && JoolInstanceDiff.Compare(options, live).Count == 0)
         {
             LogUnchanged(options.Instance);
             return;
+        }
+
+        if (live is not null && live.Pool6 != options.Pool6)
+        {
+            await jool.RemoveInstanceAsync(options.Instance, cancellationToken).ConfigureAwait(false);
+            LogRecreating(options.Instance, options.Pool6.ToString());
         }
 
         await jool.HandleFileAsync(engineOptions.InstanceFilePath, cancellationToken).ConfigureAwait(false);
@@ -96,13 +104,4 @@ internal sealed partial class JoolEngine : INatEngine
 
         return found;
     }
-
-    [LoggerMessage(EventId = NatEventIds.JoolApplied, Level = LogLevel.Information, Message = "jool instance {Instance} applied")]
-    private partial void LogApplied(string instance);
-
-    [LoggerMessage(EventId = NatEventIds.JoolUnchanged, Level = LogLevel.Debug, Message = "jool instance {Instance} unchanged; nothing applied")]
-    private partial void LogUnchanged(string instance);
-
-    [LoggerMessage(EventId = NatEventIds.JoolUnhealthy, Level = LogLevel.Error, Message = "jool unhealthy: {Reason}")]
-    private partial void LogUnhealthy(string reason);
 }
