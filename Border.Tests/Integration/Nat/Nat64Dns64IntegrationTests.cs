@@ -1,9 +1,7 @@
 using System.Net;
-using Border.Nat.Nftables;
 using Border.Nat.Unbound;
 using Border.Routing.Health;
 using Border.Routing.Processes;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Border.Tests.Integration.Nat;
 
@@ -25,7 +23,7 @@ public sealed class Nat64Dns64IntegrationTests
         await using var tayga = Dns64Lab.TaygaEngine(lab);
         var unbound = Dns64Lab.ResolverEngine(lab, Dns64Lab.Resolver);
 
-        await NftEngine(lab).ApplyAsync(ct);
+        await lab.NftablesEngine().ApplyAsync(ct);
         await tayga.ApplyAsync(ct);
         await unbound.ApplyAsync(ct);
 
@@ -139,11 +137,4 @@ public sealed class Nat64Dns64IntegrationTests
         var link = await lab.Gateway.RunAsync("ip", "link", "show", "dev", "border-dns");
         Assert.False(link.Succeeded, "the anycast interface is still there");
     }
-
-    private static NftablesEngine NftEngine(NatLab lab) =>
-        new(
-            NatLab.Nftables("nat64"),
-            new NftCli(new NamespacedCommandRunner(lab.Gateway.Name), lab.Tools),
-            TimeProvider.System,
-            NullLogger<NftablesEngine>.Instance);
 }

@@ -1,5 +1,3 @@
-using Border.Nat.Nftables;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Border.Tests.Integration.Nat;
 
@@ -15,7 +13,7 @@ public sealed class NftablesEngineIntegrationTests
         Requires.RootAndNetworkNamespaces();
         RequireTools();
         await using var lab = await NatLab.CreateAsync();
-        var engine = NewEngine(lab);
+        var engine = lab.NftablesEngine();
         lab.StartAddressEchoServer(EchoPort);
         await WaitForListenerAsync(lab.Internet);
 
@@ -45,7 +43,7 @@ public sealed class NftablesEngineIntegrationTests
         await lab.Gateway.RunCheckedAsync("nft", "add", "table", "ip", "foreign");
         await lab.Gateway.RunCheckedAsync("nft", "add", "chain", "ip", "foreign", "keep", "{ type filter hook input priority 0; policy accept; }");
         await lab.Gateway.RunCheckedAsync("nft", "add", "rule", "ip", "foreign", "keep", "counter");
-        var engine = NewEngine(lab);
+        var engine = lab.NftablesEngine();
         var ct = TestContext.Current.CancellationToken;
 
         await engine.ApplyAsync(ct);
@@ -69,7 +67,7 @@ public sealed class NftablesEngineIntegrationTests
         Requires.RootAndNetworkNamespaces();
         RequireTools();
         await using var lab = await NatLab.CreateAsync();
-        var engine = NewEngine(lab);
+        var engine = lab.NftablesEngine();
         var ct = TestContext.Current.CancellationToken;
         await engine.ApplyAsync(ct);
         Assert.True((await engine.Probes[0].ProbeAsync(ct)).Healthy);
@@ -92,12 +90,6 @@ public sealed class NftablesEngineIntegrationTests
         Assert.True((await engine.Probes[0].ProbeAsync(ct)).Healthy, "the edit was not healed");
     }
 
-    private static NftablesEngine NewEngine(NatLab lab) =>
-        new(
-            NatLab.Nftables("nat64"),
-            new NftCli(new NamespacedCommandRunner(lab.Gateway.Name), lab.Tools),
-            TimeProvider.System,
-            NullLogger<NftablesEngine>.Instance);
 
     private static void RequireTools()
     {
