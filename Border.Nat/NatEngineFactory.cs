@@ -28,7 +28,7 @@ internal sealed class NatEngineFactory(
         new(tools, new ProcessCommandRunner(), new ChildProcessLauncher(), new UdpSocketFactory(), time, loggers);
 
     public NftablesEngine Nftables(NftablesOptions options) =>
-        new(options, new NftCli(runner, tools), time, loggers.CreateLogger<NftablesEngine>());
+        new(options, new NftCli(runner, tools), new NftMonitorTableWatcher(launcher, tools), time, loggers.CreateLogger<NftablesEngine>());
 
     public JoolEngine Jool(JoolOptions options, JoolEngineOptions engineOptions) =>
         new(options, engineOptions, new JoolCli(runner, tools), time, loggers.CreateLogger<JoolEngine>());

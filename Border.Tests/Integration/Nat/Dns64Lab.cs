@@ -94,10 +94,14 @@ internal static class Dns64Lab
     public static UnboundEngine ResolverEngine(NatLab lab, UnboundOptions options) =>
         lab.Engines.Unbound(options, ResolverEngine(lab), new AnycastOptions());
 
-    public static TaygaEngine TaygaEngine(NatLab lab) =>
+    public static TaygaEngine TaygaEngine(NatLab lab, TimeSpan? firstRestartDelay = null) =>
         lab.Engines.Tayga(
             Tayga(lab),
-            new TaygaEngineOptions { ConfigPath = Path.Combine(lab.Directory, "tayga.conf"), FirstRestartDelay = TimeSpan.FromMilliseconds(100) });
+            new TaygaEngineOptions
+            {
+                ConfigPath = Path.Combine(lab.Directory, "tayga.conf"),
+                FirstRestartDelay = firstRestartDelay ?? TimeSpan.FromMilliseconds(100),
+            });
 
     public static void RequireTools()
     {

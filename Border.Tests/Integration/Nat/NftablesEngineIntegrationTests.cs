@@ -13,7 +13,7 @@ public sealed class NftablesEngineIntegrationTests
         Requires.RootAndNetworkNamespaces();
         RequireTools();
         await using var lab = await NatLab.CreateAsync();
-        var engine = lab.NftablesEngine();
+        using var engine = lab.NftablesEngine();
         lab.StartAddressEchoServer(EchoPort);
         await WaitForListenerAsync(lab.Internet);
 
@@ -43,7 +43,7 @@ public sealed class NftablesEngineIntegrationTests
         await lab.Gateway.RunCheckedAsync("nft", "add", "table", "ip", "foreign");
         await lab.Gateway.RunCheckedAsync("nft", "add", "chain", "ip", "foreign", "keep", "{ type filter hook input priority 0; policy accept; }");
         await lab.Gateway.RunCheckedAsync("nft", "add", "rule", "ip", "foreign", "keep", "counter");
-        var engine = lab.NftablesEngine();
+        using var engine = lab.NftablesEngine();
         var ct = TestContext.Current.CancellationToken;
 
         await engine.ApplyAsync(ct);
@@ -62,24 +62,35 @@ public sealed class NftablesEngineIntegrationTests
     }
 
     [Fact]
-    public async Task Probe_TableDeletedOrEdited_ReportsWhatDifferedPublishesEventAndHeals()
+    public async Task TableDeleted_EventWithinOneSecondAndHealedWithoutProbe()
     {
         Requires.RootAndNetworkNamespaces();
         RequireTools();
         await using var lab = await NatLab.CreateAsync();
-        var engine = lab.NftablesEngine();
+        using var engine = lab.NftablesEngine();
+        var ct = TestContext.Current.CancellationToken;
+        await engine.ApplyAsync(ct);
+        await WaitUntilWatchingAsync(lab);
+
+        var deletedAt = System.Diagnostics.Stopwatch.StartNew();
+        await lab.Gateway.RunCheckedAsync("nft", "delete", "table", "inet", "border");
+        var deleted = await Waiting.EventAsync(engine.Events, result => !result.Healthy, TimeSpan.FromSeconds(1));
+
+        Assert.Equal("table inet border missing", deleted?.Reason);
+        Assert.True(deletedAt.Elapsed < TimeSpan.FromSeconds(1), $"deletion reported after {deletedAt.ElapsedMilliseconds} ms");
+        Assert.True(await Waiting.UntilAsync(async () => (await engine.ReadBackAsync(ct)).Healthy, Settle), "the table was not healed");
+    }
+
+    [Fact]
+    public async Task Probe_TableEdited_ReportsWhatDifferedAndHeals()
+    {
+        Requires.RootAndNetworkNamespaces();
+        RequireTools();
+        await using var lab = await NatLab.CreateAsync();
+        using var engine = lab.NftablesEngine();
         var ct = TestContext.Current.CancellationToken;
         await engine.ApplyAsync(ct);
         Assert.True((await engine.Probes[0].ProbeAsync(ct)).Healthy);
-
-        await lab.Gateway.RunCheckedAsync("nft", "delete", "table", "inet", "border");
-        var deleted = await engine.Probes[0].ProbeAsync(ct);
-        var deletedEvent = await Waiting.EventAsync(engine.Events, result => !result.Healthy, Settle);
-
-        Assert.False(deleted.Healthy);
-        Assert.Equal("table inet border missing; re-applied", deleted.Reason);
-        Assert.Equal("table inet border missing", deletedEvent?.Reason);
-        Assert.True((await engine.ReadBackAsync(ct)).Healthy, "the table was not healed");
 
         await lab.Gateway.RunCheckedAsync("nft", "add", "rule", "inet", "border", "forward", "ip", "saddr", "203.0.113.0/24", "accept");
         var edited = await engine.Probes[0].ProbeAsync(ct);
@@ -87,9 +98,19 @@ public sealed class NftablesEngineIntegrationTests
         Assert.False(edited.Healthy);
         Assert.Equal("table inet border differs: unexpected 'ip saddr 203.0.113.0/24 accept'; re-applied", edited.Reason);
         Assert.Same(edited, engine.Probes[0].Last);
+        Assert.Equal("table inet border differs: unexpected 'ip saddr 203.0.113.0/24 accept'", (await Waiting.EventAsync(engine.Events, result => !result.Healthy, Settle))?.Reason);
         Assert.True((await engine.Probes[0].ProbeAsync(ct)).Healthy, "the edit was not healed");
     }
 
+    /// <summary>The engine's <c>nft monitor</c> starts asynchronously: wait until it runs in the gateway's namespace.</summary>
+    private static async Task WaitUntilWatchingAsync(NatLab lab) =>
+        Assert.True(
+            await Waiting.UntilAsync(
+                async () => (await NetworkNamespace.Runner.RunAsync("ip", ["netns", "pids", lab.Gateway.Name], Settle)).StandardOutput
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Any(pid => File.Exists($"/proc/{pid.Trim()}/cmdline") && File.ReadAllText($"/proc/{pid.Trim()}/cmdline").Contains("monitor\0tables", StringComparison.Ordinal)),
+                Settle),
+            "nft monitor did not start");
 
     private static void RequireTools()
     {
