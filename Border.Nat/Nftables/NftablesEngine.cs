@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Border.Nat.Health;
 using Border.Routing.Health;
 using Microsoft.Extensions.Logging;
@@ -42,7 +43,7 @@ internal sealed partial class NftablesEngine : INatEngine, IDisposable
 
     public string Name => "nftables";
 
-    public System.Threading.Channels.ChannelReader<CheckResult> Events => events.Events;
+    public ChannelReader<CheckResult> Events => events.Events;
 
     public IReadOnlyList<RecordedProbe> Probes { get; }
 

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Border.Nat.Health;
 using Border.Nat.Links;
 using Border.Nat.Processes;
@@ -20,6 +21,7 @@ namespace Border.Nat.Tayga;
 internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
 {
     private const int MaxDoublings = 16;
+    private const string ProcessCheck = "tayga-process";
     private readonly TaygaOptions options;
     private readonly TaygaEngineOptions engineOptions;
     private readonly ITayga tayga;
@@ -30,7 +32,6 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
     private readonly HealthEventStream events = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly string config;
-    private readonly string processCheck = "tayga-process";
     private readonly string tunCheck;
     private readonly Lock gate = new();
     private Task? supervisor;
@@ -63,7 +64,7 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
 
     public string Name => "tayga";
 
-    public System.Threading.Channels.ChannelReader<CheckResult> Events => events.Events;
+    public ChannelReader<CheckResult> Events => events.Events;
 
     public IReadOnlyList<RecordedProbe> Probes { get; }
 
@@ -178,7 +179,7 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
             catch (CommandFailedException ex)
             {
                 LogStartFailed(ex.Message);
-                events.Publish(CheckRun.Now(processCheck, time, Finding.Fail($"tayga could not start: {ex.Message}")));
+                events.Publish(CheckRun.Now(ProcessCheck, time, Finding.Fail($"tayga could not start: {ex.Message}")));
                 if (!await WaitToRestartAsync(attempt++, stop).ConfigureAwait(false))
                 {
                     return;
@@ -193,7 +194,7 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
             }
 
             LogStarted(child.Id);
-            events.Publish(CheckRun.Now(processCheck, time, Finding.Pass($"tayga running (pid {child.Id})")));
+            events.Publish(CheckRun.Now(ProcessCheck, time, Finding.Pass($"tayga running (pid {child.Id})")));
             var started = time.GetTimestamp();
             ProcessExit exit;
             using (stop.Register(child.Kill))
@@ -217,7 +218,7 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
             }
 
             LogExited(child.Id, exit.ToString());
-            events.Publish(CheckRun.Now(processCheck, time, Finding.Fail($"tayga exited ({exit})")));
+            events.Publish(CheckRun.Now(ProcessCheck, time, Finding.Fail($"tayga exited ({exit})")));
             if (time.GetElapsedTime(started) >= engineOptions.StableRun)
             {
                 attempt = 0;

@@ -1,4 +1,3 @@
-
 namespace Border.Tests.Integration.Nat;
 
 public sealed class NftablesEngineIntegrationTests
@@ -64,12 +63,8 @@ public sealed class NftablesEngineIntegrationTests
     [Fact]
     public async Task TableDeleted_EventWithinOneSecondAndHealedWithoutProbe()
     {
-        Requires.RootAndNetworkNamespaces();
-        RequireTools();
-        await using var lab = await NatLab.CreateAsync();
-        using var engine = lab.NftablesEngine();
-        var ct = TestContext.Current.CancellationToken;
-        await engine.ApplyAsync(ct);
+        await using var applied = await AppliedTable.CreateAsync();
+        var (lab, engine, ct) = (applied.Lab, applied.Engine, TestContext.Current.CancellationToken);
         await WaitUntilWatchingAsync(lab);
 
         var deletedAt = System.Diagnostics.Stopwatch.StartNew();
@@ -84,12 +79,8 @@ public sealed class NftablesEngineIntegrationTests
     [Fact]
     public async Task Probe_TableEdited_ReportsWhatDifferedAndHeals()
     {
-        Requires.RootAndNetworkNamespaces();
-        RequireTools();
-        await using var lab = await NatLab.CreateAsync();
-        using var engine = lab.NftablesEngine();
-        var ct = TestContext.Current.CancellationToken;
-        await engine.ApplyAsync(ct);
+        await using var applied = await AppliedTable.CreateAsync();
+        var (lab, engine, ct) = (applied.Lab, applied.Engine, TestContext.Current.CancellationToken);
         Assert.True((await engine.Probes[0].ProbeAsync(ct)).Healthy);
 
         await lab.Gateway.RunCheckedAsync("nft", "add", "rule", "inet", "border", "forward", "ip", "saddr", "203.0.113.0/24", "accept");
@@ -131,4 +122,38 @@ public sealed class NftablesEngineIntegrationTests
         Assert.True(
             await Waiting.UntilAsync(async () => (await space.RunAsync("ss", "-Hltn")).StandardOutput.Contains(':', StringComparison.Ordinal), Settle),
             $"no TCP listener came up in {space.Name}");
+
+    /// <summary>A lab whose gateway has border's table applied; disposing stops the engine and deletes the lab.</summary>
+    private sealed class AppliedTable(NatLab lab, Border.Nat.Nftables.NftablesEngine engine) : IAsyncDisposable
+    {
+        public NatLab Lab => lab;
+
+        public Border.Nat.Nftables.NftablesEngine Engine => engine;
+
+        public static async Task<AppliedTable> CreateAsync()
+        {
+            Requires.RootAndNetworkNamespaces();
+            RequireTools();
+            var lab = await NatLab.CreateAsync();
+            var engine = lab.NftablesEngine();
+            var applied = new AppliedTable(lab, engine);
+            try
+            {
+                await engine.ApplyAsync(TestContext.Current.CancellationToken);
+            }
+            catch
+            {
+                await applied.DisposeAsync();
+                throw;
+            }
+
+            return applied;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            engine.Dispose();
+            await lab.DisposeAsync();
+        }
+    }
 }
