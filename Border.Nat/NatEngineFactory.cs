@@ -2,6 +2,7 @@ using Border.Nat.Anycast;
 using Border.Nat.Dns;
 using Border.Nat.Jool;
 using Border.Nat.Links;
+using Border.Nat.Nat64;
 using Border.Nat.Nftables;
 using Border.Nat.Processes;
 using Border.Nat.Tayga;
@@ -41,7 +42,10 @@ internal sealed class NatEngineFactory(
             new IpCli(runner, tools),
             new IpMonitorLinkWatcher(launcher, tools),
             time,
-            loggers.CreateLogger<TaygaEngine>());
+            loggers.CreateLogger<TaygaEngine>(),
+            engineOptions.ProbeTarget is { } target
+                ? new Nat64PingProbe(options.Prefix, target, engineOptions.ProbeTimeout, runner, tools, time)
+                : null);
 
     public UnboundEngine Unbound(UnboundOptions options, UnboundEngineOptions engineOptions, AnycastOptions anycast) =>
         new(

@@ -17,6 +17,7 @@ namespace Border.Nat.Tayga;
 /// that doubles with each consecutive exit up to a cap, and starts from the first delay again after a stable run.
 /// The kernel's link notifications report the tun going down (Tayga's death drops its carrier) or away. Stateful
 /// NAT64 needs border's nft table to SNAT the dynamic pool to the IPv4 pool; that rule belongs to the nftables engine.
+/// The probes check the process and the tun, and, when a target is configured, ping it through the NAT64 prefix.
 /// </remarks>
 internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
 {
@@ -48,7 +49,8 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
         IIpLinks links,
         ILinkWatcher watcher,
         TimeProvider time,
-        ILogger<TaygaEngine> logger)
+        ILogger<TaygaEngine> logger,
+        IProbe? dataPlane = null)
     {
         this.options = options;
         this.engineOptions = engineOptions;
@@ -59,7 +61,9 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
         this.logger = logger;
         config = TaygaConfigRenderer.Render(options);
         tunCheck = $"tun {options.TunDevice}";
-        Probes = [new RecordedProbe(new DelegateProbe("tayga", time, CheckAsync))];
+        Probes = dataPlane is null
+            ? [new RecordedProbe(new DelegateProbe("tayga", time, CheckAsync))]
+            : [new RecordedProbe(new DelegateProbe("tayga", time, CheckAsync)), new RecordedProbe(dataPlane)];
     }
 
     public string Name => "tayga";

@@ -101,6 +101,7 @@ internal static class Dns64Lab
             {
                 ConfigPath = Path.Combine(lab.Directory, "tayga.conf"),
                 FirstRestartDelay = firstRestartDelay ?? TimeSpan.FromMilliseconds(100),
+                ProbeTarget = IPAddress.Parse(NatLab.ServerV4),
             });
 
     public static void RequireTools()

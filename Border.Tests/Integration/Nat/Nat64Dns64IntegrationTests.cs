@@ -28,6 +28,9 @@ public sealed class Nat64Dns64IntegrationTests
         await unbound.ApplyAsync(ct);
 
         Assert.True(await Waiting.UntilAsync(async () => (await tayga.Probes[0].ProbeAsync(ct)).Healthy, Settle), tayga.Probes[0].Last?.Reason);
+        var dataPlane = await tayga.Probes[1].ProbeAsync(ct);
+        Assert.True(dataPlane.Healthy, dataPlane.Reason);
+        Assert.Equal($"{NatLab.ServerV4} answered through {NatLab.ServerViaNat64}", dataPlane.Reason);
         foreach (var probe in unbound.Probes)
         {
             Assert.True(await Waiting.UntilAsync(async () => (await probe.ProbeAsync(ct)).Healthy, Settle), $"{probe.Name}: {probe.Last?.Reason}");
