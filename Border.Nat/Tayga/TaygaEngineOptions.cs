@@ -1,0 +1,29 @@
+namespace Border.Nat.Tayga;
+
+/// <summary>How border runs Tayga: where its config goes and how a dead Tayga is restarted.</summary>
+public sealed record TaygaEngineOptions
+{
+    /// <summary>Where border writes <c>tayga.conf</c>.</summary>
+    /// <value>Defaults to <c>/run/border/tayga.conf</c>.</value>
+    public string ConfigPath { get; init; } = "/run/border/tayga.conf";
+
+    /// <summary>The wait before the first restart after Tayga exits; each further consecutive exit doubles it.</summary>
+    /// <value>Defaults to 250 ms.</value>
+    public TimeSpan FirstRestartDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest wait between restarts.</summary>
+    /// <value>Defaults to 30 seconds.</value>
+    public TimeSpan MaxRestartDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A run at least this long counts as stable: the next exit restarts after the first delay again.</summary>
+    /// <value>Defaults to 60 seconds.</value>
+    public TimeSpan StableRun { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>An IPv4 address the NAT64 data-plane probe pings through the prefix; none means no such probe.</summary>
+    /// <value>Defaults to none: the target must be a host the operator knows answers ICMP.</value>
+    public System.Net.IPAddress? ProbeTarget { get; init; }
+
+    /// <summary>How long the data-plane probe waits for the echo reply.</summary>
+    /// <value>Defaults to 2 seconds.</value>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+}
