@@ -19,10 +19,10 @@ public sealed class GatewayArtefactsGoldenTests
         var config = ConfigLoader.Load(path);
         var artefacts = GatewayArtefacts.From(config);
 
-        GoldenFile.AssertMatches($"{config.Name}/nft.golden", artefacts.NftablesScript!);
-        GoldenFile.AssertMatches($"{config.Name}/{artefacts.Nat64EngineFileName}.golden", artefacts.Nat64EngineFile!);
-        GoldenFile.AssertMatches($"{config.Name}/unbound.golden", artefacts.UnboundSnippet!);
-        GoldenFile.AssertMatches($"{config.Name}/routes.golden", AttractionTable.Render(artefacts.Attractions, config.Routing));
+        GoldenFile.AssertMatches($"{config.Name}/nft", artefacts.NftablesScript!);
+        GoldenFile.AssertMatches($"{config.Name}/{artefacts.Nat64EngineFileName}", artefacts.Nat64EngineFile!);
+        GoldenFile.AssertMatches($"{config.Name}/unbound", artefacts.UnboundSnippet!);
+        GoldenFile.AssertMatches($"{config.Name}/routes", AttractionTable.Render(artefacts.Attractions, config.Routing));
     }
 
     [Theory]

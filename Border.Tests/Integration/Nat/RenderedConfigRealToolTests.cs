@@ -1,6 +1,5 @@
 using Border.Nat.Nftables;
 using Border.Routing.Processes;
-using Border.Tests.Nat.Golden;
 using Border.Tests.Nat.Nftables;
 
 namespace Border.Tests.Integration.Nat;
@@ -16,7 +15,7 @@ public sealed class RenderedConfigRealToolTests
         Requires.Tool("/usr/sbin/nft", "nftables");
         await using var gateway = await NetworkNamespace.CreateAsync("gw");
 
-        await gateway.RunCheckedAsync("nft", "-f", GoldenFile.Copied("Nftables", "gateway.nft"));
+        await gateway.RunCheckedAsync("nft", "-f", GoldenFile.PathOf("Nat/Nftables", "gateway.nft"));
         var listed = await gateway.RunCheckedAsync("nft", "list", "table", "inet", "border");
 
         Assert.Empty(NftRulesetDiff.Compare(NftRulesetRenderer.RenderTable(NftRulesetRendererTests.Gateway), listed.StandardOutput));
@@ -32,7 +31,7 @@ public sealed class RenderedConfigRealToolTests
             var config = Path.Combine(directory, "unbound.conf");
             await File.WriteAllTextAsync(
                 config,
-                $"server:\n\tdirectory: \"{directory}\"\n\tchroot: \"\"\n\tusername: \"\"\ninclude-toplevel: \"{GoldenFile.Copied("Unbound", "gateway-dns64.conf")}\"\n",
+                $"server:\n\tdirectory: \"{directory}\"\n\tchroot: \"\"\n\tusername: \"\"\ninclude-toplevel: \"{GoldenFile.PathOf("Nat/Unbound", "gateway-dns64.conf")}\"\n",
                 TestContext.Current.CancellationToken);
 
             var check = await NetworkNamespace.Runner.RunAsync("unbound-checkconf", [config], TimeSpan.FromSeconds(10));

@@ -1,6 +1,5 @@
 using System.Net;
 using Border.Nat.Nftables;
-using Border.Tests.Nat.Golden;
 
 namespace Border.Tests.Nat.Nftables;
 

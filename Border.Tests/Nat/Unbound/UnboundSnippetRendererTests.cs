@@ -1,6 +1,5 @@
 using System.Net;
 using Border.Nat.Unbound;
-using Border.Tests.Nat.Golden;
 
 namespace Border.Tests.Nat.Unbound;
 
