@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# The deployment checks, as root on a Debian 12 machine (CI's kind). In order:
+#   1. ansible-lint (Debian's) and ansible-playbook --syntax-check on deploy/ansible;
+#   2. the role's templates rendered for each of the four sites, every file checked by the tool
+#      that reads it (border validate, vtysh --dryrun, gobgpd --dry-run, unbound-checkconf), and
+#      each border.json compared with examples/sites/NAME.json (same JSON, comments aside);
+#   3. the Debian package built, and the role applied twice to a throwaway copy of this machine
+#      (an overlay of / in a private mount and network namespace, reached with Ansible's chroot
+#      connection), the second run required to change nothing;
+#   4. the package installed with dpkg on this machine, `border version` run from it, then purged.
+# Prints "deploy: N passed, N failed" last; exits 1 when a check failed, 2 when it could not run.
+# Set BORDER_SKIP_PUBLISH=1 to use an artifacts/bin/border that is already built.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+# The throwaway target, run as `ci.sh --target BASE REPO` inside `unshare --mount --net`: an
+# overlay of this machine's root whose writes go to a tmpfs, so the role meets a real Debian 12
+# with its real apt, dpkg and daemons' packages, and nothing it does reaches this machine.
+if [ "${1:-}" = --target ]; then
+  base=$2
+  repo=$3
+  mount --make-rprivate /
+  mount -t tmpfs -o size=4g border-ci-target "$base"
+  mkdir "$base/upper" "$base/work" "$base/root"
+  mount -t overlay overlay -o "lowerdir=/,upperdir=$base/upper,workdir=$base/work" "$base/root"
+  root=$base/root
+  mount -t proc proc "$root/proc"
+  mount --rbind /dev "$root/dev"
+  mount -t tmpfs tmpfs "$root/run"
+  mount -t tmpfs tmpfs "$root/tmp"
+  ip link set lo up
+  # As in any chroot: package scripts must not start daemons (they would outlive the check).
+  printf '#!/bin/sh\n# border deploy CI: no daemon starts in the throwaway target\nexit 101\n' \
+    >"$root/usr/sbin/policy-rc.d"
+  chmod 0755 "$root/usr/sbin/policy-rc.d"
+  # A border this machine already has would make the first run's install a no-op: start without.
+  chroot "$root" dpkg --purge border >/dev/null 2>&1 || true
+
+  cd "$repo/deploy/ansible"
+  apply() { # N: one run of the role for the first reference site; its log goes to apply-N.log
+    ansible-playbook site.yml --limit border0-chbtl0 --connection community.general.chroot \
+      -e "ansible_host=$root" -e ansible_become=false -e border_gateway_apt_update_cache=false \
+      >"$base/apply-$1.log" 2>&1
+    local status=$?
+    # Name each task that changed something, then the recap line.
+    awk -v run="$1" '/^TASK \[/ { task = $0; sub(/^TASK \[/, "", task); sub(/\] \**$/, "", task) }
+      /^changed: / && !seen[task]++ { print "  run " run " changed: " task }
+      /systemd is not running/ { sub(/^ *"msg": "/, ""); sub(/",?$/, ""); print "  run " run ": " $0 }
+      /^fatal: / { print "  run " run ": " $0 }' "$base/apply-$1.log"
+    grep -E '^border0-chbtl0 +: ok=' "$base/apply-$1.log" | sed "s/^/  run $1 recap: /"
+    if [ "$status" -ne 0 ]; then tail -n 30 "$base/apply-$1.log"; fi
+    return "$status"
+  }
+  apply 1 || exit 1
+  apply 2 || exit 1
+  grep -Eq '^border0-chbtl0 +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$base/apply-2.log" || {
+    echo "  the second run changed something: the role is not idempotent"; exit 1; }
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deploy/ci.sh: run as root: it installs packages, a .deb and mounts a scratch root" >&2
+  exit 2
+fi
+
+passed=0
+failed=0
+check() { # NAME COMMAND...: runs one check, records and prints its result, never stops the script
+  local name=$1; shift
+  local started=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1)); echo "deploy: PASS $name ($((SECONDS - started))s)"
+  else
+    failed=$((failed + 1)); echo "deploy: FAIL $name ($((SECONDS - started))s)"
+  fi
+}
+
+scratch=$(mktemp -d /tmp/border-deploy-ci.XXXXXX)
+deb_installed_here=no
+cleanup() {
+  # The throwaway target's mounts live in a private mount namespace that is gone once its process
+  # has exited; only files and the package installed here are left to remove.
+  if [ "$deb_installed_here" = yes ]; then
+    dpkg --purge border >/dev/null 2>&1 || true
+  fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+echo "== deploy: installing the tools"
+export DEBIAN_FRONTEND=noninteractive
+# The linters, and the daemons whose own parsers check the rendered files.
+apt-get install -y -q --no-install-recommends ansible ansible-lint frr gobgpd unbound python3-apt \
+  >"$scratch/apt.log" 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q \
+  --no-install-recommends ansible ansible-lint frr gobgpd unbound python3-apt >"$scratch/apt.log" 2>&1; } \
+  || { cat "$scratch/apt.log" >&2; echo "deploy/ci.sh: could not install the tools" >&2; exit 2; }
+
+if [ "${BORDER_SKIP_PUBLISH:-0}" != 1 ]; then
+  scripts/publish.sh
+fi
+export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 PY_COLORS=0 ANSIBLE_STDOUT_CALLBACK=default
+
+echo "== deploy: lint"
+lint() { (cd deploy/ansible && ansible-lint --nocolor 2>&1 | tail -n 20 && test "${PIPESTATUS[0]}" -eq 0); }
+syntax() { (cd deploy/ansible && ansible-playbook --syntax-check site.yml render.yml); }
+check ansible-lint lint
+check syntax-check syntax
+
+echo "== deploy: render the four sites and check every file"
+render() {
+  (cd deploy/ansible && ansible-playbook render.yml -e "border_gateway_render_dir=$scratch/render" \
+    >"$scratch/render.log" 2>&1) || { cat "$scratch/render.log"; return 1; }
+}
+check render render
+same_json() { # A B: equal as JSON once // and /* */ comments are gone (border's file format)
+  python3 - "$1" "$2" <<'PY'
+import json, re, sys
+def load(path):
+    text = open(path, encoding="utf-8").read()
+    # Comments outside strings only: the config's strings never contain // or /*.
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"(?m)^\s*//.*$", "", text)
+    text = re.sub(r",(\s*[}\]])", r"\1", text)
+    return json.loads(text)
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if a != b:
+    print(f"{sys.argv[1]} and {sys.argv[2]} differ:\n{json.dumps(a, sort_keys=True)}\n{json.dumps(b, sort_keys=True)}")
+    sys.exit(1)
+PY
+}
+for site in border0-chbtl0 border0-chrma0 border0-chplo0 border0-nlams0; do
+  dir="$scratch/render/$site"
+  check "$site border validate" artifacts/bin/border validate "$dir/border.json"
+  check "$site equals examples/sites/$site.json" same_json "$dir/border.json" "examples/sites/$site.json"
+  check "$site frr.conf (vtysh --dryrun)" vtysh --dryrun -f "$dir/frr.conf"
+  check "$site gobgpd.conf (gobgpd --dry-run)" gobgpd --dry-run -t toml -f "$dir/gobgpd.conf" --log-level=error
+  check "$site unbound base (unbound-checkconf)" unbound-checkconf "$dir/unbound-border-base.conf"
+done
+# The other choices the role offers: bgpd instead of gobgpd, Tayga instead of Jool, switches off.
+variant() {
+  (cd deploy/ansible && ansible-playbook render.yml -l border0-chbtl0 \
+    -e "border_gateway_render_dir=$scratch/variant" -e border_gateway_bgp_speaker=frr \
+    -e border_gateway_nat64_engine=tayga -e border_gateway_nat66_enabled=false \
+    -e '{"border_gateway_nat64_tayga": {"ipv4_address": "198.51.100.193", "dynamic_pool": "198.51.100.192/28"}}' \
+    >"$scratch/variant.log" 2>&1) || { cat "$scratch/variant.log"; return 1; }
+  artifacts/bin/border validate "$scratch/variant/border0-chbtl0/border.json" &&
+    vtysh --dryrun -f "$scratch/variant/border0-chbtl0/frr.conf"
+}
+check "variant bgpd + tayga + nat66 off renders and validates" variant
+
+echo "== deploy: the Debian package"
+check build-deb scripts/build-deb.sh
+deb=$(ls -t artifacts/deb/border_*.deb 2>/dev/null | head -n 1 || true)
+echo "== deploy: the role applied twice to a throwaway target"
+# The target's packages come from apt's cache, fetched now: the target has no network of its own.
+# This is the package list the role derives for the reference sites (Jool, GoBGP, DNS64).
+apt-get install -y -q --download-only --no-install-recommends \
+  nftables unbound frr gobgpd jool-dkms jool-tools >"$scratch/apt-download.log" 2>&1 ||
+  { apt-get update -q >/dev/null && apt-get install -y -q --download-only --no-install-recommends \
+    nftables unbound frr gobgpd jool-dkms jool-tools >"$scratch/apt-download.log" 2>&1; } ||
+  { cat "$scratch/apt-download.log"; echo "deploy/ci.sh: could not fetch the target's packages" >&2; exit 2; }
+mkdir -p "$scratch/target"
+idempotence() {
+  # unshare: the mounts and the network namespace die with the inner shell, on every exit path.
+  # A network namespace of its own keeps the role's sysctls (forwarding) off this machine.
+  unshare --mount --net --fork -- "$repo/deploy/ci.sh" --target "$scratch/target" "$repo"
+}
+check "idempotence: second run changed=0" idempotence
+
+install_deb() {
+  if dpkg -s border >/dev/null 2>&1; then
+    echo "border is already installed here: leaving it, installing over it"
+  else
+    deb_installed_here=yes
+  fi
+  dpkg -i "$deb" && dpkg -s border | grep -E '^(Status|Version):' && getent group border &&
+    test -f /lib/systemd/system/border.service && /usr/bin/border version
+}
+echo "== deploy: the package installed here"
+check "dpkg -i $(basename "$deb") and border version" install_deb
+
+echo "deploy: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
