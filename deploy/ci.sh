@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The deployment checks, as root on a Debian 12 machine (CI's kind). In order:
-#   1. ansible-lint (Debian's) and ansible-playbook --syntax-check on deploy/ansible;
+#   1. ansible-lint (Debian's) and ansible-playbook --syntax-check on deploy/ansible, and a bad
+#      variable stopping the play before its first task (meta/argument_specs.yml);
 #   2. the role's templates rendered for each of the four sites, every file checked by the tool
 #      that reads it (border validate, vtysh --dryrun, gobgpd --dry-run, unbound-checkconf), and
 #      each border.json compared with examples/sites/NAME.json (same JSON, comments aside);
@@ -13,13 +14,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
+# What the role installs on a reference site (Jool, GoBGP, DNS64): the throwaway target starts
+# without these, so that the role's first run installs them for real (from apt's cache).
+target_packages=(nftables unbound frr gobgpd jool-dkms jool-tools)
 
-# The throwaway target, run as `ci.sh --target BASE REPO` inside `unshare --mount --net`: an
+# The throwaway target, run as `ci.sh --target BASE REPO DEBS` inside `unshare --mount --net`: an
 # overlay of this machine's root whose writes go to a tmpfs, so the role meets a real Debian 12
 # with its real apt, dpkg and daemons' packages, and nothing it does reaches this machine.
 if [ "${1:-}" = --target ]; then
   base=$2
   repo=$3
+  debs=$4
   mount --make-rprivate /
   mount -t tmpfs -o size=4g border-ci-target "$base"
   mkdir "$base/upper" "$base/work" "$base/root"
@@ -36,6 +41,12 @@ if [ "${1:-}" = --target ]; then
   chmod 0755 "$root/usr/sbin/policy-rc.d"
   # A border this machine already has would make the first run's install a no-op: start without.
   chroot "$root" dpkg --purge border >/dev/null 2>&1 || true
+  chroot "$root" apt-get purge -y -q "${target_packages[@]}" >"$base/purge.log" 2>&1 ||
+    { cat "$base/purge.log"; exit 1; }
+  mount --bind "$debs" "$root/var/cache/apt/archives"
+  # The target shares this machine's kernel and has none of its own: hide the kernel trees so that
+  # jool-dkms installs without compiling its module for them (minutes, and beside the point here).
+  mount -t tmpfs tmpfs "$root/lib/modules"
 
   cd "$repo/deploy/ansible"
   apply() { # N: one run of the role for the first reference site; its log goes to apply-N.log
@@ -47,7 +58,7 @@ if [ "${1:-}" = --target ]; then
     awk -v run="$1" '/^TASK \[/ { task = $0; sub(/^TASK \[/, "", task); sub(/\] \**$/, "", task) }
       /^changed: / && !seen[task]++ { print "  run " run " changed: " task }
       /systemd is not running/ { sub(/^ *"msg": "/, ""); sub(/",?$/, ""); print "  run " run ": " $0 }
-      /^fatal: / { print "  run " run ": " $0 }' "$base/apply-$1.log"
+      /^fatal: / { print "  run " run ": " substr($0, 1, 400) }' "$base/apply-$1.log"
     grep -E '^border0-chbtl0 +: ok=' "$base/apply-$1.log" | sed "s/^/  run $1 recap: /"
     if [ "$status" -ne 0 ]; then tail -n 30 "$base/apply-$1.log"; fi
     return "$status"
@@ -149,22 +160,37 @@ variant() {
 }
 check "variant bgpd + tayga + nat66 off renders and validates" variant
 
+# A bad variable must stop the play before the first task, naming the variable: --check and a
+# local connection, since nothing may be reached or changed even if the spec failed to catch it.
+bad_variables() {
+  local out
+  out=$(cd deploy/ansible && ansible-playbook site.yml --limit border0-chbtl0 --connection local --check \
+    -e border_gateway_nat64_engine=bogus -e '{"border_gateway_bgp_neighbors": [{"address": "203.0.113.1"}]}' 2>&1) &&
+    { echo "the play ran with bad variables"; return 1; }
+  grep -q 'border_gateway_nat64_engine must be one of: jool, tayga, got: bogus' <<<"$out" &&
+    grep -q 'missing required arguments: asn found in border_gateway_bgp_neighbors' <<<"$out" &&
+    grep -Eq 'ok=[0-9]+ +changed=0 ' <<<"$out" || { echo "$out" | tail -n 5; return 1; }
+}
+check "bad variables stop the play, named by argument_specs" bad_variables
+
 echo "== deploy: the Debian package"
 check build-deb scripts/build-deb.sh
 deb=$(ls -t artifacts/deb/border_*.deb 2>/dev/null | head -n 1 || true)
 echo "== deploy: the role applied twice to a throwaway target"
-# The target's packages come from apt's cache, fetched now: the target has no network of its own.
-# This is the package list the role derives for the reference sites (Jool, GoBGP, DNS64).
-apt-get install -y -q --download-only --no-install-recommends \
-  nftables unbound frr gobgpd jool-dkms jool-tools >"$scratch/apt-download.log" 2>&1 ||
-  { apt-get update -q >/dev/null && apt-get install -y -q --download-only --no-install-recommends \
-    nftables unbound frr gobgpd jool-dkms jool-tools >"$scratch/apt-download.log" 2>&1; } ||
+# The target has no network of its own: its packages are fetched now and given to its apt.
+# --reinstall fetches them even where this machine has them installed already.
+# They go to a directory of our own: this machine's apt may clean its cache after every dpkg run.
+mkdir -p "$scratch/debs/partial"
+fetch=(apt-get install -y -q --reinstall --download-only --no-install-recommends
+  -o "Dir::Cache::archives=$scratch/debs" "${target_packages[@]}")
+"${fetch[@]}" >"$scratch/apt-download.log" 2>&1 ||
+  { apt-get update -q >/dev/null && "${fetch[@]}" >"$scratch/apt-download.log" 2>&1; } ||
   { cat "$scratch/apt-download.log"; echo "deploy/ci.sh: could not fetch the target's packages" >&2; exit 2; }
 mkdir -p "$scratch/target"
 idempotence() {
   # unshare: the mounts and the network namespace die with the inner shell, on every exit path.
   # A network namespace of its own keeps the role's sysctls (forwarding) off this machine.
-  unshare --mount --net --fork -- "$repo/deploy/ci.sh" --target "$scratch/target" "$repo"
+  unshare --mount --net --fork -- "$repo/deploy/ci.sh" --target "$scratch/target" "$repo" "$scratch/debs"
 }
 check "idempotence: second run changed=0" idempotence
 
