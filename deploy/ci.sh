@@ -49,9 +49,12 @@ if [ "${1:-}" = --target ]; then
   mount -t tmpfs tmpfs "$root/lib/modules"
 
   cd "$repo/deploy/ansible"
+  # The real inventory and site.yml; only how the gateway is reached differs, plus what this target
+  # cannot have: network for apt's lists, and a Debian kernel to fetch headers for.
   apply() { # N: one run of the role for the first reference site; its log goes to apply-N.log
     ansible-playbook site.yml --limit border0-chbtl0 --connection community.general.chroot \
       -e "ansible_host=$root" -e ansible_become=false -e border_gateway_apt_update_cache=false \
+      -e border_gateway_jool_kernel_headers=false \
       >"$base/apply-$1.log" 2>&1
     local status=$?
     # Name each task that changed something, then the recap line.
@@ -155,8 +158,11 @@ variant() {
     -e border_gateway_nat64_engine=tayga -e border_gateway_nat66_enabled=false \
     -e '{"border_gateway_nat64_tayga": {"ipv4_address": "198.51.100.193", "dynamic_pool": "198.51.100.192/28"}}' \
     >"$scratch/variant.log" 2>&1) || { cat "$scratch/variant.log"; return 1; }
-  artifacts/bin/border validate "$scratch/variant/border0-chbtl0/border.json" &&
-    vtysh --dryrun -f "$scratch/variant/border0-chbtl0/frr.conf"
+  local dir="$scratch/variant/border0-chbtl0"
+  artifacts/bin/border validate "$dir/border.json" | tee "$scratch/variant.out" &&
+    grep -q ': nat44, nat64 (tayga), dns64$' "$scratch/variant.out" &&
+    vtysh --dryrun -f "$dir/frr.conf" && grep -q '^router bgp 64513$' "$dir/frr.conf" &&
+    grep -q '^Wants=frr.service unbound.service$' "$dir/border.service.d-10-daemons.conf"
 }
 check "variant bgpd + tayga + nat66 off renders and validates" variant
 
