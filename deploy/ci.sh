@@ -8,7 +8,8 @@
 #   3. the Debian package built, and the role applied twice to a throwaway copy of this machine
 #      (an overlay of / in a private mount and network namespace, reached with Ansible's chroot
 #      connection), the second run required to change nothing;
-#   4. the package installed with dpkg on this machine, `border version` run from it, then purged.
+#   4. the package installed with dpkg on this machine, `border version` run from it and its unit
+#      checked by systemd-analyze verify, then purged.
 # Prints "deploy: N passed, N failed" last; exits 1 when a check failed, 2 when it could not run.
 # Set BORDER_SKIP_PUBLISH=1 to use an artifacts/bin/border that is already built.
 set -euo pipefail
@@ -18,7 +19,7 @@ repo=$(pwd)
 # without these, so that the role's first run installs them for real (from apt's cache).
 target_packages=(nftables unbound frr gobgpd jool-dkms jool-tools)
 
-# The throwaway target, run as `ci.sh --target BASE REPO DEBS` inside `unshare --mount --net`: an
+# The throwaway target, run as `ci.sh --target BASE REPO DEBS` inside `unshare --mount --net --pid`: an
 # overlay of this machine's root whose writes go to a tmpfs, so the role meets a real Debian 12
 # with its real apt, dpkg and daemons' packages, and nothing it does reaches this machine.
 if [ "${1:-}" = --target ]; then
@@ -67,6 +68,12 @@ if [ "${1:-}" = --target ]; then
     return "$status"
   }
   apply 1 || exit 1
+  # systemd is not PID 1 here: the role must say it skips the service steps, and skip them.
+  grep -q 'systemd is not running on border0-chbtl0' "$base/apply-1.log" ||
+    { echo "  the role did not say that it skipped managing services"; exit 1; }
+  if grep -A1 -E '^TASK \[border_gateway : Enable and start' "$base/apply-1.log" | grep -Eq '^(ok|changed):'; then
+    echo "  the role managed services although systemd is not running"; exit 1
+  fi
   apply 2 || exit 1
   grep -Eq '^border0-chbtl0 +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$base/apply-2.log" || {
     echo "  the second run changed something: the role is not idempotent"; exit 1; }
@@ -92,15 +99,28 @@ check() { # NAME COMMAND...: runs one check, records and prints its result, neve
 
 scratch=$(mktemp -d /tmp/border-deploy-ci.XXXXXX)
 deb_installed_here=no
+group_created_here=no
 cleanup() {
   # The throwaway target's mounts live in a private mount namespace that is gone once its process
   # has exited; only files and the package installed here are left to remove.
   if [ "$deb_installed_here" = yes ]; then
     dpkg --purge border >/dev/null 2>&1 || true
   fi
+  # The package leaves its group behind on purge, as Debian does; this check leaves nothing.
+  if [ "$group_created_here" = yes ]; then
+    delgroup --quiet border >/dev/null 2>&1 || groupdel border 2>/dev/null || true
+  fi
   rm -rf "$scratch"
 }
 trap cleanup EXIT
+# An interrupted run cleans up too: end the throwaway target if it runs, then exit, which runs the
+# EXIT trap. (unshare ignores SIGTERM while it waits; SIGKILL ends it, and --kill-child its child.)
+target_pid=
+on_signal() {
+  if [ -n "$target_pid" ]; then kill -KILL "$target_pid" 2>/dev/null || true; fi
+  exit 130
+}
+trap on_signal INT TERM HUP
 
 echo "== deploy: installing the tools"
 export DEBIAN_FRONTEND=noninteractive
@@ -194,9 +214,18 @@ fetch=(apt-get install -y -q --reinstall --download-only --no-install-recommends
   { cat "$scratch/apt-download.log"; echo "deploy/ci.sh: could not fetch the target's packages" >&2; exit 2; }
 mkdir -p "$scratch/target"
 idempotence() {
-  # unshare: the mounts and the network namespace die with the inner shell, on every exit path.
+  # unshare: the target's mounts and network namespace exist only as long as its processes, which
+  # live in a PID namespace of their own: when its first process (the inner ci.sh) ends, however
+  # it ends, the kernel ends every other, and the namespaces and mounts are gone with them.
   # A network namespace of its own keeps the role's sysctls (forwarding) off this machine.
-  unshare --mount --net --fork -- "$repo/deploy/ci.sh" --target "$scratch/target" "$repo" "$scratch/debs"
+  # In the background, so that a signal reaches on_signal at once rather than after the wait.
+  unshare --mount --net --pid --fork --kill-child -- \
+    "$repo/deploy/ci.sh" --target "$scratch/target" "$repo" "$scratch/debs" &
+  target_pid=$!
+  local status=0
+  wait "$target_pid" || status=$?
+  target_pid=
+  return "$status"
 }
 check "idempotence: second run changed=0" idempotence
 
@@ -206,8 +235,18 @@ install_deb() {
   else
     deb_installed_here=yes
   fi
+  if ! getent group border >/dev/null; then group_created_here=yes; fi
   dpkg -i "$deb" && dpkg -s border | grep -E '^(Status|Version):' && getent group border &&
-    test -f /lib/systemd/system/border.service && /usr/bin/border version
+    test -f /lib/systemd/system/border.service && /usr/bin/border version || return 1
+  # systemd's own parser on the unit as installed; it exits 0 on warnings, so any output fails.
+  if command -v systemd-analyze >/dev/null; then
+    local out
+    out=$(systemd-analyze verify /lib/systemd/system/border.service 2>&1)
+    if [ -n "$out" ]; then echo "$out"; return 1; fi
+    echo "systemd-analyze verify border.service: no warnings"
+  else
+    echo "systemd-analyze is not installed: the unit is not verified"
+  fi
 }
 echo "== deploy: the package installed here"
 check "dpkg -i $(basename "$deb") and border version" install_deb
