@@ -4,7 +4,9 @@
 #      variable stopping the play before its first task (meta/argument_specs.yml);
 #   2. the role's templates rendered for each of the four sites, every file checked by the tool
 #      that reads it (border validate, vtysh --dryrun, gobgpd --dry-run, unbound-checkconf), and
-#      each border.json compared with examples/sites/NAME.json (same JSON, comments aside);
+#      each border.json compared with examples/sites/NAME.json (same JSON, comments aside), and
+#      the first site's gobgpd.conf run against an FRR upstream in network namespaces (seed 004's
+#      filters: the default in, the pools out with no-export);
 #   3. the Debian package built, and the role applied twice to a throwaway copy of this machine
 #      (an overlay of / in a private mount and network namespace, reached with Ansible's chroot
 #      connection), the second run required to change nothing;
@@ -99,6 +101,8 @@ check() { # NAME COMMAND...: runs one check, records and prints its result, neve
 
 scratch=$(mktemp -d /tmp/border-deploy-ci.XXXXXX)
 deb_installed_here=no
+bgp_up=bdci-up$$
+bgp_gw=bdci-gw$$
 group_created_here=no
 cleanup() {
   # The throwaway target's mounts live in a private mount namespace that is gone once its process
@@ -110,6 +114,9 @@ cleanup() {
   if [ "$group_created_here" = yes ]; then
     delgroup --quiet border >/dev/null 2>&1 || groupdel border 2>/dev/null || true
   fi
+  # Normally gone already (bgp_filters removes them); here for an interrupted run.
+  ip netns del "$bgp_up" 2>/dev/null || true
+  ip netns del "$bgp_gw" 2>/dev/null || true
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -185,6 +192,98 @@ variant() {
     grep -q '^Wants=frr.service unbound.service$' "$dir/border.service.d-10-daemons.conf"
 }
 check "variant bgpd + tayga + nat66 off renders and validates" variant
+
+# Seed 004's BGP filters, for real: the rendered gobgpd.conf of the first site in a network
+# namespace, eBGP to FRR as the upstream (AS 64500) in another, documentation addresses only.
+# The upstream offers the defaults and two more prefixes; border's part is played by adding the
+# pools and one prefix that is not a pool over gobgpd's API.
+bgp_filters() (
+  set -euo pipefail
+  local conf="$scratch/render/border0-chbtl0/gobgpd.conf" dir="$scratch/bgp"
+  mkdir -p "$dir"; chown frr:frr "$dir"
+  # FRR runs as frr and must reach its directory through the scratch directory (mode 0700).
+  chmod 0711 "$scratch"
+  gobgpd_pid=
+  stop() {
+    if [ -n "$gobgpd_pid" ]; then kill "$gobgpd_pid" 2>/dev/null || true; fi
+    for pidfile in "$dir"/*.pid; do
+      if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
+    done
+    ip netns del "$bgp_up" 2>/dev/null || true
+    ip netns del "$bgp_gw" 2>/dev/null || true
+  }
+  trap stop EXIT
+  ip netns add "$bgp_up"; ip netns add "$bgp_gw"
+  ip -n "$bgp_up" link set lo up; ip -n "$bgp_gw" link set lo up
+  ip link add "$bgp_up" netns "$bgp_up" type veth peer name "$bgp_gw" netns "$bgp_gw"
+  ip -n "$bgp_up" addr add 203.0.113.1/30 dev "$bgp_up"
+  ip -n "$bgp_up" addr add 2001:db8:d78:f00::1/64 dev "$bgp_up" nodad
+  ip -n "$bgp_gw" addr add 203.0.113.2/30 dev "$bgp_gw"
+  ip -n "$bgp_gw" addr add 2001:db8:d78:f00::2/64 dev "$bgp_gw" nodad
+  ip -n "$bgp_up" link set "$bgp_up" up; ip -n "$bgp_gw" link set "$bgp_gw" up
+  cat >"$dir/frr.conf" <<'FRR'
+hostname upstream
+router bgp 64500
+ bgp router-id 203.0.113.1
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ no bgp default ipv4-unicast
+ neighbor 203.0.113.2 remote-as 64513
+ neighbor 2001:db8:d78:f00::2 remote-as 64513
+ address-family ipv4 unicast
+  neighbor 203.0.113.2 activate
+  network 0.0.0.0/0
+  network 203.0.113.0/24
+ exit-address-family
+ address-family ipv6 unicast
+  neighbor 2001:db8:d78:f00::2 activate
+  network ::/0
+  network 2001:db8:ffff::/48
+ exit-address-family
+FRR
+  chown frr:frr "$dir/frr.conf"
+  for daemon in zebra bgpd; do
+    ip netns exec "$bgp_up" /usr/lib/frr/$daemon -d -N "$bgp_up" -f "$dir/frr.conf" \
+      -i "$dir/$daemon.pid" --vty_socket "$dir" -z "$dir/zserv.api" 2>>"$dir/frr.log"
+  done
+  ip netns exec "$bgp_gw" gobgpd -f "$conf" -t toml --api-hosts 127.0.0.1:50051 >"$dir/gobgpd.log" 2>&1 &
+  gobgpd_pid=$!
+  g() { ip netns exec "$bgp_gw" gobgp -p 50051 "$@"; }
+  up() { ip netns exec "$bgp_up" vtysh --vty_socket "$dir" -c "$1"; }
+  for _ in $(seq 1 20); do g neighbor >/dev/null 2>&1 && break; sleep 0.5; done
+  g global rib add 192.0.2.0/30 -a ipv4
+  g global rib add 198.51.100.0/24 -a ipv4
+  g global rib add 2001:db8:d78::3:0:0/125 -a ipv6
+  # Bounded waits: both sessions up, then the upstream has what it will get.
+  for _ in $(seq 1 60); do [ "$(g neighbor | grep -c Establ)" -eq 2 ] && break; sleep 0.5; done
+  for _ in $(seq 1 20); do
+    up 'show bgp ipv6 unicast' | grep -q '2001:db8:d78::3:0:0/125' && g global rib -a ipv6 | grep -q ' ::/0 ' &&
+      break
+    sleep 0.5
+  done
+  sleep 1
+  local rib4 rib6 up4 up6 pool
+  rib4=$(g global rib -a ipv4); rib6=$(g global rib -a ipv6)
+  up4=$(up 'show bgp ipv4 unicast'); up6=$(up 'show bgp ipv6 unicast')
+  pool=$(up 'show bgp ipv4 unicast 192.0.2.0/30')
+  g neighbor
+  local ok=yes
+  expect() { # WHAT TEXT PATTERN present|absent
+    if grep -q -- "$3" <<<"$2"; then [ "$4" = present ] && return 0; else [ "$4" = absent ] && return 0; fi
+    echo "  expected $3 $4 in $1"; ok=no
+  }
+  expect "the gateway's IPv4 RIB" "$rib4" ' 0.0.0.0/0 .* 64500 ' present
+  expect "the gateway's IPv4 RIB" "$rib4" '203.0.113.0/24' absent
+  expect "the gateway's IPv6 RIB" "$rib6" ' ::/0 .* 64500 ' present
+  expect "the gateway's IPv6 RIB" "$rib6" '2001:db8:ffff::/48' absent
+  expect "the upstream's IPv4 table" "$up4" '192.0.2.0/30 .*64513' present
+  expect "the upstream's IPv4 table" "$up4" '198.51.100.0/24' absent
+  expect "the upstream's IPv6 table" "$up6" '2001:db8:d78::3:0:0/125' present
+  expect "the upstream's view of 192.0.2.0/30" "$pool" 'Community: no-export' present
+  [ "$ok" = yes ] && echo "  gateway took only ::/0 and 0.0.0.0/0; upstream got only the pools, with no-export"
+  [ "$ok" = yes ]
+)
+check "gobgpd.conf filters against an FRR upstream (import default only, export pools only)" bgp_filters
 
 # A bad variable must stop the play before the first task, naming the variable: --check and a
 # local connection, since nothing may be reached or changed even if the spec failed to catch it.
