@@ -19,11 +19,18 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test --solution Border.sln 2>&1 | tee "$log" || status=$?
 
-# Microsoft.Testing.Platform prints per-run totals; add them up over every test assembly.
+# The deployment tier: Ansible lint, the four sites rendered and validated, the role applied twice
+# into a throwaway overlay of this machine, the Debian package built and installed. Root only.
+if [ "$(id -u)" -eq 0 ]; then
+  deploy/ci.sh 2>&1 | tee -a "$log" || status=$?
+fi
+
+# Microsoft.Testing.Platform prints per-run totals; deploy/ci.sh ends with "deploy: N passed, N failed".
 awk '
   /^[[:space:]]+failed: [0-9]+/    { failed += $2 }
   /^[[:space:]]+succeeded: [0-9]+/ { passed += $2 }
   /^[[:space:]]+skipped: [0-9]+/   { skipped += $2 }
+  /^deploy: [0-9]+ passed, [0-9]+ failed/ { passed += $2; failed += $4 }
   END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
 ' "$log"
 exit "$status"
