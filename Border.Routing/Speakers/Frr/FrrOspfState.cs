@@ -7,6 +7,9 @@ namespace Border.Routing.Speakers.Frr;
 /// <summary>Reads what FRR's OSPF daemons originate from their JSON answers.</summary>
 internal static class FrrOspfState
 {
+    // An LSA at MaxAge is being flushed from the area: withdrawn, though ospfd still lists it for a while.
+    private const int MaxAge = 3600;
+
     /// <summary>ospfd's <c>show ip ospf database external self-originate json</c>.</summary>
     public static IEnumerable<Attraction> ParseOspfExternal(string json)
     {
@@ -19,6 +22,11 @@ internal static class FrrOspfState
         foreach (var lsa in states.EnumerateObject())
         {
             var value = lsa.Value;
+            if (value.GetProperty("lsaAge").GetInt32() >= MaxAge)
+            {
+                continue;
+            }
+
             var prefix = new IPNetwork(IPAddress.Parse(value.GetProperty("linkStateId").GetString()!), value.GetProperty("networkMask").GetInt32());
             var type = value.GetProperty("metricType").GetString() == "E2" ? OspfMetricType.E2 : OspfMetricType.E1;
             yield return new Attraction(prefix, new OspfAttributes(value.GetProperty("metric").GetInt32(), type));
