@@ -9,8 +9,8 @@ namespace Border.Routing.Speakers.Frr;
 /// originate always</c>, and every other attraction is redistributed from the route the gateway already has for
 /// it (the connected anycast address, the kernel route to the NAT64 translator) through a route-map that lets
 /// through only the prefixes in border's prefix-list and sets the metric and type. Announcing or withdrawing
-/// therefore never changes how the gateway itself forwards. What is held is read back from the daemons'
-/// own external origination (ospfd's self-originated AS-external LSAs, ospf6d's redistribution table).
+/// therefore never changes how the gateway itself forwards. What is held is read back from the self-originated
+/// AS-external LSAs in each daemon's database: exactly what the neighbours are given.
 /// The route-map's metric and type are per family, so every non-default attraction of a family shares them.
 /// </remarks>
 internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
@@ -36,8 +36,8 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
         var held = new HashSet<Attraction>();
         var v4 = await transport.ShowJsonAsync("show ip ospf database external self-originate json", cancellationToken).ConfigureAwait(false);
         held.UnionWith(FrrOspfState.ParseOspfExternal(v4));
-        var v6 = await transport.ShowJsonAsync("show ipv6 ospf6 redistribute json", cancellationToken).ConfigureAwait(false);
-        held.UnionWith(FrrOspfState.ParseOspf6Redistribute(v6));
+        var v6 = await transport.ShowJsonAsync("show ipv6 ospf6 database as-external self-originated detail json", cancellationToken).ConfigureAwait(false);
+        held.UnionWith(FrrOspfState.ParseOspf6External(v6));
         return held;
     }
 

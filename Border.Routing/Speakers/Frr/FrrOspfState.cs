@@ -33,20 +33,28 @@ internal static class FrrOspfState
         }
     }
 
-    /// <summary>ospf6d's <c>show ipv6 ospf6 redistribute json</c>: the AS-external routes it originates.</summary>
-    public static IEnumerable<Attraction> ParseOspf6Redistribute(string json)
+    /// <summary>ospf6d's <c>show ipv6 ospf6 database as-external self-originated detail json</c>.</summary>
+    /// <remarks>The LSA's bits read <c>E--</c> for a type 2 metric; ospf6d writes the default's prefix as a
+    /// bare <c>::</c>, the one prefix it prints without a length.</remarks>
+    public static IEnumerable<Attraction> ParseOspf6External(string json)
     {
         using var document = JsonDocument.Parse(Empty(json));
-        if (!document.RootElement.TryGetProperty("routes", out var routes))
+        if (!document.RootElement.TryGetProperty("asScopedLinkStateDb", out var databases))
         {
             yield break;
         }
 
-        foreach (var route in routes.EnumerateArray())
+        foreach (var lsa in databases.EnumerateArray().SelectMany(database => database.GetProperty("lsa").EnumerateArray()))
         {
-            var prefix = IPNetwork.Parse(route.GetProperty("destination").GetString()!);
-            var type = route.GetProperty("metricType").GetInt32() == 2 ? OspfMetricType.E2 : OspfMetricType.E1;
-            yield return new Attraction(prefix, new OspfAttributes(route.GetProperty("routeCost").GetInt32(), type));
+            if (lsa.GetProperty("age").GetInt32() >= MaxAge)
+            {
+                continue;
+            }
+
+            var text = lsa.GetProperty("prefix").GetString()!;
+            var prefix = text.Contains('/', StringComparison.Ordinal) ? IPNetwork.Parse(text) : new IPNetwork(IPAddress.Parse(text), 0);
+            var type = lsa.GetProperty("bits").GetString()!.StartsWith('E') ? OspfMetricType.E2 : OspfMetricType.E1;
+            yield return new Attraction(prefix, new OspfAttributes(lsa.GetProperty("metric").GetInt32(), type));
         }
     }
 

@@ -29,22 +29,23 @@ public sealed class FrrOspfStateTests
     }
 
     [Fact]
-    public void ParseOspf6Redistribute_Routes_ReturnsPrefixMetricAndType()
+    public void ParseOspf6External_LiveAndMaxAgeLsas_ReturnsOnlyLiveWithMetricAndType()
     {
-        // The shape FRR 8.4 ospf6d answers "show ipv6 ospf6 redistribute json" with.
+        // The shape FRR 8.4 ospf6d answers "show ipv6 ospf6 database as-external self-originated detail json" with.
         const string json = """
-            { "redistributedRoutes": [], "totalRoutes": 2, "routes": [
-              { "routeType": "?", "destination": "::/0", "id": "0.0.0.2", "metricType": 1, "routeCost": 200 },
-              { "routeType": "K", "destination": "2001:db8:d78:564::/96", "id": "0.0.0.3", "metricType": 2, "routeCost": 20 } ] }
+            { "asScopedLinkStateDb": [ { "lsa": [
+              { "age": 7, "type": "AS-External", "metric": 200, "prefix": "::", "bits": "---" },
+              { "age": 2, "type": "AS-External", "metric": 70, "prefix": "2001:db8:d78:564::/96", "bits": "E--" },
+              { "age": 3600, "type": "AS-External", "metric": 200, "prefix": "2001:db8:d78:500::1:0/128", "bits": "---" } ] } ] }
             """;
 
-        var held = FrrOspfState.ParseOspf6Redistribute(json).ToHashSet();
+        var held = FrrOspfState.ParseOspf6External(json).ToHashSet();
 
         Assert.Equal(
             new HashSet<Attraction>
             {
                 new(IPNetwork.Parse("::/0"), new OspfAttributes(200, OspfMetricType.E1)),
-                new(IPNetwork.Parse("2001:db8:d78:564::/96"), new OspfAttributes(20, OspfMetricType.E2)),
+                new(IPNetwork.Parse("2001:db8:d78:564::/96"), new OspfAttributes(70, OspfMetricType.E2)),
             },
             held);
     }
@@ -55,6 +56,6 @@ public sealed class FrrOspfStateTests
     public void Parse_DaemonWithNothingToReport_ReturnsEmpty(string json)
     {
         Assert.Empty(FrrOspfState.ParseOspfExternal(json));
-        Assert.Empty(FrrOspfState.ParseOspf6Redistribute(json));
+        Assert.Empty(FrrOspfState.ParseOspf6External(json));
     }
 }
