@@ -64,7 +64,7 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
         await WaitForCoreAsync(All[2].Prefix, $"E1 {200 + LinkCost}");
 
-        await lab.RestartGatewayOspfAsync();
+        await lab.RestartGatewayFrrAsync("ospfd", "ospf6d");
         await WaitForCoreAsync(All[2].Prefix, null);
         var restored = await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
         foreach (var attraction in All)

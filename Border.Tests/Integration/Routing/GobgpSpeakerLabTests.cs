@@ -1,21 +1,17 @@
 using System.Net;
 using Border.Routing;
 using Border.Routing.Attractions;
-using Border.Routing.Processes;
 using Border.Routing.Reconciliation;
 using Border.Routing.Speakers.Gobgp;
 using Border.Routing.Uplink;
 using Microsoft.Extensions.Logging.Abstractions;
+using static Border.Tests.Integration.Routing.LabAttractions;
 
 namespace Border.Tests.Integration.Routing;
 
 [Collection(RoutingLabCollection.Name)]
 public sealed class GobgpSpeakerLabTests(RoutingLab lab)
 {
-    private static readonly TimeSpan Convergence = TimeSpan.FromSeconds(20);
-    private static readonly BgpAttributes NoExport = new(new BgpCommunities([BgpCommunities.NoExport]));
-    private static readonly Attraction Pool4 = new(IPNetwork.Parse("192.0.2.0/30"), NoExport);
-    private static readonly Attraction Pool6 = new(IPNetwork.Parse("2001:db8:d78::3:0:0/125"), NoExport);
 
     [Fact]
     public async Task AnnounceWithdraw_Pools_UpstreamSeesThemWithNoExportThenNot()
@@ -96,11 +92,11 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
     {
         Require();
         using var client = lab.NewGobgpClient();
-        var probe = new GobgpUplinkProbe(client, [new BgpNeighbor(IPAddress.Parse(RoutingLab.UpstreamAddress), 64500)], TimeProvider.System);
+        var probe = new UplinkProbe(new GobgpUplinkSource(client), [new BgpNeighbor(IPAddress.Parse(RoutingLab.UpstreamAddress), 64500)], TimeProvider.System);
         await WaitForSessionAsync();
         await RoutingLab.WaitUntilAsync(async () => (await probe.ProbeAsync(TestContext.Current.CancellationToken)).Healthy, Convergence, "uplink up");
 
-        await ConfigureUpstreamAsync("neighbor 203.0.113.2 shutdown");
+        await lab.ConfigureUpstreamAsync("neighbor 203.0.113.2 shutdown");
         try
         {
             await RoutingLab.WaitUntilAsync(async () => !(await probe.ProbeAsync(TestContext.Current.CancellationToken)).Healthy, Convergence, "uplink down");
@@ -109,7 +105,7 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
         }
         finally
         {
-            await ConfigureUpstreamAsync("no neighbor 203.0.113.2 shutdown");
+            await lab.ConfigureUpstreamAsync("no neighbor 203.0.113.2 shutdown");
         }
 
         await RoutingLab.WaitUntilAsync(async () => (await probe.ProbeAsync(TestContext.Current.CancellationToken)).Healthy, Convergence, "uplink up again");
@@ -147,28 +143,12 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
             Convergence,
             "eBGP gobgpd-upstream Established");
 
-    private Task ConfigureUpstreamAsync(string line) =>
-        NetworkNamespace.Runner.RunCheckedAsync(
-            "/usr/bin/vtysh",
-            ["--vty_socket", lab.VtyDirectory(lab.Upstream), "-c", "configure terminal", "-c", "router bgp 64500", "-c", line],
-            TimeSpan.FromSeconds(10));
-
-    private async Task<bool> UpstreamHasAsync(string afi, IPNetwork prefix)
-    {
-        var table = await lab.VtyshJsonAsync(lab.Upstream, $"show bgp {afi} unicast json");
-        return table.TryGetProperty("routes", out var routes) && routes.TryGetProperty(prefix.ToString(), out _);
-    }
-
-    private async Task<string> UpstreamCommunitiesAsync(string afi, IPNetwork prefix)
-    {
-        var route = await lab.VtyshJsonAsync(lab.Upstream, $"show bgp {afi} unicast {prefix} json");
-        return string.Join(' ', route.GetProperty("paths").EnumerateArray()
-            .Select(path => path.TryGetProperty("community", out var community) ? community.GetProperty("string").GetString() : "none"));
-    }
-
     private Task WaitForUpstreamAsync(string afi, IPNetwork prefix, bool present) =>
-        RoutingLab.WaitUntilAsync(
-            async () => await UpstreamHasAsync(afi, prefix) == present,
-            Convergence,
-            $"{prefix} {(present ? "in" : "gone from")} upstream's BGP table");
+        lab.WaitForUpstreamAsync(afi, prefix, RoutingLab.GobgpdAddress, present);
+
+    private async Task<string> UpstreamCommunitiesAsync(string afi, IPNetwork prefix) =>
+        (await lab.UpstreamPathsAsync(afi, prefix)).Single(path => path.Peer == RoutingLab.GobgpdAddress).Communities;
+
+    private async Task<bool> UpstreamHasAsync(string afi, IPNetwork prefix) =>
+        (await lab.UpstreamPathsAsync(afi, prefix)).Any(path => path.Peer == RoutingLab.GobgpdAddress);
 }
