@@ -39,27 +39,38 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
     }
 
     [Fact]
-    public async Task Reconcile_StalePathOfEarlierRunAndForeignPath_RemovesOursLeavesTheirs()
+    public async Task Reconcile_StalePathOfEarlierRunAndForeignPathsIncludingSamePrefix_RemovesOursLeavesTheirs()
     {
         Require();
         using var client = lab.NewGobgpClient();
-        var foreign = new GobgpRoute(IPNetwork.Parse("192.0.2.4/30"), new BgpCommunities([]), null, PathIdentifier: 0);
+        var sharedPrefix = new GobgpRoute(Pool4.Prefix, new BgpCommunities([]), null, PathIdentifier: 0);
+        var otherPrefix = new GobgpRoute(IPNetwork.Parse("192.0.2.4/30"), new BgpCommunities([]), null, PathIdentifier: 0);
         await WaitForSessionAsync();
 
-        // An earlier run of border left Pool4; somebody else (path identifier 0, as the gobgp CLI adds) added another.
+        // An earlier run of border left Pool4 (no-export); somebody else, adding with path identifier 0 as the gobgp
+        // CLI does, added the same prefix without communities and another prefix.
         await NewSpeaker(client).AnnounceAsync(Pool4, TestContext.Current.CancellationToken);
-        var foreignUuid = await client.AddPathAsync(foreign, TestContext.Current.CancellationToken);
-        await WaitForUpstreamAsync("ipv4", Pool4.Prefix, present: true);
-        await WaitForUpstreamAsync("ipv4", foreign.Prefix, present: true);
+        var sharedUuid = await client.AddPathAsync(sharedPrefix, TestContext.Current.CancellationToken);
+        var otherUuid = await client.AddPathAsync(otherPrefix, TestContext.Current.CancellationToken);
+        await WaitForUpstreamAsync("ipv4", otherPrefix.Prefix, present: true);
 
         var reconciler = new AttractionReconciler([NewSpeaker(client)], NullLogger<AttractionReconciler>.Instance);
         var results = await reconciler.ReconcileAsync(new HashSet<Attraction>(), TestContext.Current.CancellationToken);
 
         var action = Assert.Single(Assert.Single(results).Actions);
         Assert.Equal((ReconcileVerb.Withdraw, Pool4, ReconcileReasons.NotDesired), (action.Verb, action.Attraction, action.Reason));
+        var paths = await client.ListPathsAsync(System.Net.Sockets.AddressFamily.InterNetwork, TestContext.Current.CancellationToken);
+        Assert.Equal(
+            new HashSet<(IPNetwork, uint)> { (sharedPrefix.Prefix, 0), (otherPrefix.Prefix, 0) },
+            paths.Where(path => path.IsLocal).Select(path => (path.Prefix, path.PathIdentifier)).ToHashSet());
+        await RoutingLab.WaitUntilAsync(
+            async () => await UpstreamCommunitiesAsync("ipv4", Pool4.Prefix) == "",
+            Convergence,
+            "upstream to hold the foreign path for 192.0.2.0/30 (no communities) in place of ours");
+        Assert.True(await UpstreamHasAsync("ipv4", otherPrefix.Prefix), "the foreign path must stay announced");
+        Assert.True(await client.DeletePathAsync(sharedUuid, TestContext.Current.CancellationToken));
+        Assert.True(await client.DeletePathAsync(otherUuid, TestContext.Current.CancellationToken));
         await WaitForUpstreamAsync("ipv4", Pool4.Prefix, present: false);
-        Assert.True(await UpstreamHasAsync("ipv4", foreign.Prefix), "the foreign path must stay announced");
-        Assert.True(await client.DeletePathAsync(foreignUuid, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -146,8 +157,8 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
     private Task WaitForUpstreamAsync(string afi, IPNetwork prefix, bool present) =>
         lab.WaitForUpstreamAsync(afi, prefix, RoutingLab.GobgpdAddress, present);
 
-    private async Task<string> UpstreamCommunitiesAsync(string afi, IPNetwork prefix) =>
-        (await lab.UpstreamPathsAsync(afi, prefix)).Single(path => path.Peer == RoutingLab.GobgpdAddress).Communities;
+    private async Task<string?> UpstreamCommunitiesAsync(string afi, IPNetwork prefix) =>
+        (await lab.UpstreamPathsAsync(afi, prefix)).SingleOrDefault(path => path.Peer == RoutingLab.GobgpdAddress).Communities;
 
     private async Task<bool> UpstreamHasAsync(string afi, IPNetwork prefix) =>
         (await lab.UpstreamPathsAsync(afi, prefix)).Any(path => path.Peer == RoutingLab.GobgpdAddress);
