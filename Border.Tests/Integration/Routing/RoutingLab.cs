@@ -16,8 +16,8 @@ namespace Border.Tests.Integration.Routing;
 /// connects out), bgpd from 203.0.113.3 (listening there only).
 /// gobgpd serves its API on a Unix socket in the lab directory: the test process reaches it from the root
 /// namespace through the file system, and no address outside the namespaces is ever bound.
-/// The gateway's own default is a kernel route via the upstream, the anycast addresses sit on its loopback and
-/// the NAT64 /96 is a kernel route, as a translator's tun route would be.
+/// The gateway's own default is the one its bgpd learns from the upstream, the anycast addresses sit on its
+/// loopback and the NAT64 /96 is a kernel route, as a translator's tun route would be.
 /// </remarks>
 public sealed class RoutingLab : IAsyncLifetime
 {
@@ -66,7 +66,6 @@ public sealed class RoutingLab : IAsyncLifetime
         await Gateway.AddAddressAsync("lo", "198.51.100.53/32");
         await Gateway.AddAddressAsync("lo", "2001:db8:d78:500::1:0/128");
         await Gateway.RunCheckedAsync("ip", "-6", "route", "add", "2001:db8:d78:564::/96", "dev", "lo");
-        await Gateway.AddRouteAsync("default", UpstreamAddress);
         await Gateway.EnableForwardingAsync();
 
         await StartFrrAsync(Core, CoreConfig, "zebra", "ospfd", "ospf6d");
