@@ -47,29 +47,45 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
     public async Task AnnounceAsync(Attraction attraction, CancellationToken cancellationToken)
     {
         var attributes = (OspfAttributes)attraction.Attributes;
-        var router = Router(attraction);
         var metric = $"metric {attributes.Metric} metric-type {(int)attributes.MetricType}";
         IReadOnlyList<string> lines = attraction.Prefix.PrefixLength == 0
-            ? [router, $"default-information originate always {metric}"]
-            :
-            [
-                $"{PrefixListCommand(attraction)} permit {attraction.Prefix}",
-                $"route-map {RouteMap(attraction)} permit 10",
-                $"match {(attraction.IsIpv6 ? "ipv6" : "ip")} address prefix-list {RouteMap(attraction)}",
-                $"set metric {attributes.Metric}",
-                $"set metric-type type-{(int)attributes.MetricType}",
-                router,
-                .. RedistributedSources.Select(source => $"redistribute {source} route-map {RouteMap(attraction)}"),
-            ];
+            ? [Router(attraction), $"default-information originate always {metric}"]
+            : [.. await RedistributionMissingAsync(attraction, attributes, cancellationToken).ConfigureAwait(false), PrefixListEntry(attraction)];
         await transport.ConfigureAsync(lines, cancellationToken).ConfigureAwait(false);
         LogApplied("announce", attraction.ToString());
+    }
+
+    /// <summary>The redistribution and route-map lines, unless the daemon already has them as rendered.</summary>
+    /// <remarks>Writing an unchanged route-map again still makes FRR re-evaluate every redistributed route a few
+    /// seconds later, briefly re-originating attractions that never changed; so it is only written when it differs.
+    /// The redistribute lines come first: a daemon that has the route-map got them in the same session.</remarks>
+    private async Task<IReadOnlyList<string>> RedistributionMissingAsync(
+        Attraction attraction, OspfAttributes attributes, CancellationToken cancellationToken)
+    {
+        var routeMap = RouteMap(attraction);
+        var match = $"{(attraction.IsIpv6 ? "ipv6" : "ip")} address prefix-list {routeMap}";
+        string[] sets = [$"metric {attributes.Metric}", $"metric-type type-{(int)attributes.MetricType}"];
+        var current = await transport.ShowJsonAsync($"show route-map {routeMap} json", cancellationToken).ConfigureAwait(false);
+        if (FrrOspfState.HasRouteMap(current, attraction.IsIpv6 ? "OSPF6" : "OSPF", routeMap, match, sets))
+        {
+            return [];
+        }
+
+        return
+        [
+            Router(attraction),
+            .. RedistributedSources.Select(source => $"redistribute {source} route-map {routeMap}"),
+            $"route-map {routeMap} permit 10",
+            $"match {match}",
+            .. sets.Select(set => $"set {set}"),
+        ];
     }
 
     public async Task WithdrawAsync(Attraction attraction, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> lines = attraction.Prefix.PrefixLength == 0
             ? [Router(attraction), "no default-information originate"]
-            : [$"no {PrefixListCommand(attraction)} permit {attraction.Prefix}"];
+            : [$"no {PrefixListEntry(attraction)}"];
         await transport.ConfigureAsync(lines, cancellationToken).ConfigureAwait(false);
         LogApplied("withdraw", attraction.ToString());
     }
@@ -78,6 +94,6 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
 
     private static string RouteMap(Attraction attraction) => attraction.IsIpv6 ? Name6 : Name4;
 
-    private static string PrefixListCommand(Attraction attraction) =>
-        $"{(attraction.IsIpv6 ? "ipv6" : "ip")} prefix-list {RouteMap(attraction)}";
+    private static string PrefixListEntry(Attraction attraction) =>
+        $"{(attraction.IsIpv6 ? "ipv6" : "ip")} prefix-list {RouteMap(attraction)} permit {attraction.Prefix}";
 }

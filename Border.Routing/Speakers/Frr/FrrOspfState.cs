@@ -57,4 +57,17 @@ internal static class FrrOspfState
             yield return new Attraction(prefix, new OspfAttributes(lsa.GetProperty("metric").GetInt32(), type));
         }
     }
+
+    /// <summary><c>show route-map NAME json</c> (one object per daemon): whether <paramref name="daemon"/>'s copy
+    /// (<c>OSPF</c>, <c>OSPF6</c>) has a rule with the match clause and every set clause.</summary>
+    public static bool HasRouteMap(string json, string daemon, string routeMap, string match, IReadOnlyList<string> sets) =>
+        FrrJson.ParseEach(json)
+            .Where(answer => answer.TryGetProperty(daemon, out var copies) && copies.TryGetProperty(routeMap, out _))
+            .SelectMany(answer => answer.GetProperty(daemon).GetProperty(routeMap).GetProperty("rules").EnumerateArray())
+            .Any(rule =>
+            {
+                var matches = rule.GetProperty("matchClauses").EnumerateArray().Select(clause => clause.GetString()).ToList();
+                var setClauses = rule.GetProperty("setClauses").EnumerateArray().Select(clause => clause.GetString()).ToList();
+                return matches.Contains(match) && sets.All(setClauses.Contains);
+            });
 }

@@ -49,8 +49,9 @@ public sealed class FrrBgpSpeakerLabTests(RoutingLab lab)
         await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
         await lab.WaitForUpstreamAsync("ipv4", Pool4.Prefix, RoutingLab.BgpdAddress, present: true);
 
-        await lab.RestartGatewayFrrAsync("bgpd");
-        await lab.WaitForUpstreamAsync("ipv4", Pool4.Prefix, RoutingLab.BgpdAddress, present: false);
+        await lab.RestartGatewayFrrAsync(
+            () => lab.WaitForUpstreamAsync("ipv4", Pool4.Prefix, RoutingLab.BgpdAddress, present: false),
+            "bgpd");
         await WaitForSessionAsync();
         var restored = await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
         var again = await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
@@ -59,7 +60,8 @@ public sealed class FrrBgpSpeakerLabTests(RoutingLab lab)
         Assert.Empty(Assert.Single(again).Actions);
         await lab.WaitForUpstreamAsync("ipv4", Pool4.Prefix, RoutingLab.BgpdAddress, present: true);
         await lab.WaitForUpstreamAsync("ipv6", Pool6.Prefix, RoutingLab.BgpdAddress, present: true);
-        await reconciler.ReconcileAsync(new HashSet<Attraction>(), TestContext.Current.CancellationToken);
+        var cleared = await reconciler.ReconcileAsync(new HashSet<Attraction>(), TestContext.Current.CancellationToken);
+        Assert.Null(Assert.Single(cleared).Error);
         await lab.WaitForUpstreamAsync("ipv4", Pool4.Prefix, RoutingLab.BgpdAddress, present: false);
     }
 

@@ -39,7 +39,7 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         }
 
         await AssertGatewayForwardingUnchangedAsync();
-        Assert.Equal(All.ToHashSet(), await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
+        await WaitForHeldAsync(speaker, All.ToHashSet());
 
         foreach (var attraction in All)
         {
@@ -52,26 +52,27 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         }
 
         await AssertGatewayForwardingUnchangedAsync();
-        Assert.Empty(await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
+        await WaitForHeldAsync(speaker, new HashSet<Attraction>());
     }
 
     [Fact]
     public async Task Reconcile_AfterOspfDaemonsRestart_RestoresEveryAttractionAndSecondPassChangesNothing()
     {
         Require();
-        var reconciler = new AttractionReconciler([NewSpeaker()], NullLogger<AttractionReconciler>.Instance);
+        var speaker = NewSpeaker();
+        var reconciler = new AttractionReconciler([speaker], NullLogger<AttractionReconciler>.Instance);
         var desired = All.ToHashSet();
         await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
         await WaitForCoreAsync(All[2].Prefix, $"E1 {200 + LinkCost}");
 
-        await lab.RestartGatewayFrrAsync("ospfd", "ospf6d");
-        await WaitForCoreAsync(All[2].Prefix, null);
+        await lab.RestartGatewayFrrAsync(() => WaitForCoreAsync(All[2].Prefix, null), "ospfd", "ospf6d");
         var restored = await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
         foreach (var attraction in All)
         {
             await WaitForCoreAsync(attraction.Prefix, $"E1 {200 + LinkCost}");
         }
 
+        await WaitForHeldAsync(speaker, desired);
         var again = await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
 
         Assert.Equal(All.Length, Assert.Single(restored).Actions.Count(action => action.Reason == ReconcileReasons.Missing));
@@ -128,6 +129,15 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
             ? $"E{route6.GetProperty("metricType").GetInt32()} {route6.GetProperty("metricCost").GetInt32()}"
             : null;
     }
+
+    /// <summary>Waits until the speaker reads back exactly <paramref name="expected"/>. ospf6d re-originates
+    /// unchanged LSAs for a moment after a prefix-list change (FRR 8.4), so its own database can lag the
+    /// neighbour's table briefly; a read-back that never matches fails the test.</summary>
+    private static Task WaitForHeldAsync(FrrOspfSpeaker speaker, IReadOnlySet<Attraction> expected) =>
+        RoutingLab.WaitUntilAsync(
+            async () => (await speaker.GetHeldAsync(TestContext.Current.CancellationToken)).SetEquals(expected),
+            Convergence,
+            $"frr-ospf to read back {string.Join(", ", expected)}");
 
     private Task WaitForCoreAsync(IPNetwork prefix, string? expected) =>
         RoutingLab.WaitUntilAsync(

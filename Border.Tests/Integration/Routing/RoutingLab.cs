@@ -16,6 +16,8 @@ namespace Border.Tests.Integration.Routing;
 /// connects out), bgpd from 203.0.113.3 (listening there only).
 /// gobgpd serves its API on a Unix socket in the lab directory: the test process reaches it from the root
 /// namespace through the file system, and no address outside the namespaces is ever bound.
+/// The upstream does not help graceful restart, so a restarted gateway speaker's routes leave its table at once
+/// instead of lingering as stale: the restart tests must see the loss that reconcile repairs.
 /// The gateway's own default is the one its bgpd learns from the upstream, the anycast addresses sit on its
 /// loopback and the NAT64 /96 is a kernel route, as a translator's tun route would be.
 /// </remarks>
@@ -113,8 +115,9 @@ public sealed class RoutingLab : IAsyncLifetime
         StartGobgpd();
     }
 
-    /// <summary>Ends gateway FRR daemons by their pid files and starts them again from the lab's file.</summary>
-    public async Task RestartGatewayFrrAsync(params string[] daemons)
+    /// <summary>Ends gateway FRR daemons by their pid files, runs <paramref name="whileStopped"/> (waiting for the
+    /// neighbours to notice), and starts them again from the lab's file, which holds none of border's changes.</summary>
+    public async Task RestartGatewayFrrAsync(Func<Task> whileStopped, params string[] daemons)
     {
         foreach (var daemon in daemons)
         {
@@ -125,6 +128,7 @@ public sealed class RoutingLab : IAsyncLifetime
             File.Delete(pidFile);
         }
 
+        await whileStopped();
         await StartFrrAsync(Gateway, null, daemons);
     }
 
@@ -286,6 +290,7 @@ public sealed class RoutingLab : IAsyncLifetime
         hostname up
         router bgp 64500
          bgp router-id 203.0.113.1
+         bgp graceful-restart-disable
          no bgp ebgp-requires-policy
          neighbor 203.0.113.2 remote-as 64513
          neighbor 203.0.113.2 advertisement-interval 0

@@ -58,4 +58,22 @@ public sealed class FrrOspfStateTests
         Assert.Empty(FrrOspfState.ParseOspfExternal(json));
         Assert.Empty(FrrOspfState.ParseOspf6External(json));
     }
+
+    [Theory]
+    [InlineData("OSPF6", "metric 200", true)]
+    [InlineData("OSPF6", "metric 100", false)]
+    [InlineData("OSPF", "metric 200", false)]
+    public void HasRouteMap_PerDaemonCopies_TrueOnlyWhenThatDaemonHasMatchAndEverySet(string daemon, string metric, bool expected)
+    {
+        // vtysh prints one answer per daemon; zebra's copy lacks the OSPF-only set clauses, ospfd's lacks the IPv6 match.
+        const string json = """
+            { "ZEBRA": { "BORDER-OSPF-V6": { "rules": [ { "matchClauses": [ "ipv6 address prefix-list BORDER-OSPF-V6" ], "setClauses": [] } ] } } }
+            { "OSPF": { "BORDER-OSPF-V6": { "rules": [ { "matchClauses": [], "setClauses": [ "metric 200", "metric-type type-1" ] } ] } } }
+            { "OSPF6": { "BORDER-OSPF-V6": { "rules": [ { "matchClauses": [ "ipv6 address prefix-list BORDER-OSPF-V6" ], "setClauses": [ "metric 200", "metric-type type-1" ] } ] } } }
+            """;
+
+        var found = FrrOspfState.HasRouteMap(json, daemon, "BORDER-OSPF-V6", "ipv6 address prefix-list BORDER-OSPF-V6", [metric, "metric-type type-1"]);
+
+        Assert.Equal(expected, found);
+    }
 }
