@@ -68,7 +68,20 @@ public sealed record FrrOptions
 /// <summary>How border talks to GoBGP.</summary>
 public sealed record GobgpOptions
 {
-    /// <summary>gobgpd's gRPC API endpoint.</summary>
+    /// <summary>gobgpd's gRPC API endpoint: <c>HOST:PORT</c>, or <c>unix:///PATH</c> for a Unix socket
+    /// (gobgpd <c>--api-hosts unix:///PATH</c>), which keeps the API off the network entirely.</summary>
     /// <value>Defaults to <c>127.0.0.1:50051</c>, gobgpd's own default.</value>
     public string Endpoint { get; init; } = "127.0.0.1:50051";
+
+    /// <summary>The deadline of each API call attempt.</summary>
+    /// <value>Defaults to 2 seconds.</value>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many times a call that found gobgpd unavailable is retried, with exponential backoff.</summary>
+    /// <value>Defaults to 3.</value>
+    public int RetryAttempts { get; init; } = 3;
+
+    /// <summary>The first retry's delay; each further retry doubles it.</summary>
+    /// <value>Defaults to 100 milliseconds.</value>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Border.Routing.Attractions;
 
 /// <summary>What a route carries besides its prefix.</summary>
@@ -27,12 +29,15 @@ public sealed record OspfAttributes(int Metric, OspfMetricType MetricType) : Rou
     public override string ToString() => $"{MetricType} metric {Metric}";
 }
 
-/// <summary>A BGP route's communities.</summary>
-public sealed record BgpAttributes(BgpCommunities Communities) : RouteAttributes
+/// <summary>A BGP route's communities and next hop.</summary>
+/// <param name="NextHop">The next hop to announce; <see langword="null"/> lets the speaker use its own address
+/// on the session, which is what eBGP to an upstream wants.</param>
+public sealed record BgpAttributes(BgpCommunities Communities, IPAddress? NextHop = null) : RouteAttributes
 {
     /// <inheritdoc/>
     public override RoutingProtocol Protocol => RoutingProtocol.Bgp;
 
     /// <inheritdoc/>
-    public override string ToString() => $"communities {Communities}";
+    public override string ToString() =>
+        NextHop is null ? $"communities {Communities}" : $"communities {Communities} next-hop {NextHop}";
 }

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Text.Json;
+using Border.Routing.Attractions;
+
+namespace Border.Routing.Speakers.Frr;
+
+/// <summary>Reads what FRR's OSPF daemons originate from their JSON answers.</summary>
+internal static class FrrOspfState
+{
+    // An LSA at MaxAge is being flushed from the area: withdrawn, though ospfd still lists it for a while.
+    private const int MaxAge = 3600;
+
+    /// <summary>ospfd's <c>show ip ospf database external self-originate json</c>.</summary>
+    public static IEnumerable<Attraction> ParseOspfExternal(string json)
+    {
+        using var document = JsonDocument.Parse(Empty(json));
+        if (!document.RootElement.TryGetProperty("AS External Link States", out var states))
+        {
+            yield break;
+        }
+
+        foreach (var lsa in states.EnumerateObject())
+        {
+            var value = lsa.Value;
+            if (value.GetProperty("lsaAge").GetInt32() >= MaxAge)
+            {
+                continue;
+            }
+
+            var prefix = new IPNetwork(IPAddress.Parse(value.GetProperty("linkStateId").GetString()!), value.GetProperty("networkMask").GetInt32());
+            var type = value.GetProperty("metricType").GetString() == "E2" ? OspfMetricType.E2 : OspfMetricType.E1;
+            yield return new Attraction(prefix, new OspfAttributes(value.GetProperty("metric").GetInt32(), type));
+        }
+    }
+
+    /// <summary>ospf6d's <c>show ipv6 ospf6 database as-external self-originated detail json</c>.</summary>
+    /// <remarks>The LSA's bits read <c>E--</c> for a type 2 metric; ospf6d writes the default's prefix as a
+    /// bare <c>::</c>, the one prefix it prints without a length.</remarks>
+    public static IEnumerable<Attraction> ParseOspf6External(string json)
+    {
+        using var document = JsonDocument.Parse(Empty(json));
+        if (!document.RootElement.TryGetProperty("asScopedLinkStateDb", out var databases))
+        {
+            yield break;
+        }
+
+        foreach (var lsa in databases.EnumerateArray().SelectMany(database => database.GetProperty("lsa").EnumerateArray()))
+        {
+            if (lsa.GetProperty("age").GetInt32() >= MaxAge)
+            {
+                continue;
+            }
+
+            var text = lsa.GetProperty("prefix").GetString()!;
+            var prefix = text.Contains('/', StringComparison.Ordinal) ? IPNetwork.Parse(text) : new IPNetwork(IPAddress.Parse(text), 0);
+            var type = lsa.GetProperty("bits").GetString()!.StartsWith('E') ? OspfMetricType.E2 : OspfMetricType.E1;
+            yield return new Attraction(prefix, new OspfAttributes(lsa.GetProperty("metric").GetInt32(), type));
+        }
+    }
+
+    // A daemon with nothing to report may answer with nothing at all.
+    private static string Empty(string json) => string.IsNullOrWhiteSpace(json) ? "{}" : json;
+}

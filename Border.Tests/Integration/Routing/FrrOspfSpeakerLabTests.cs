@@ -1,0 +1,127 @@
+using System.Net;
+using Border.Routing.Attractions;
+using Border.Routing.Reconciliation;
+using Border.Routing.Speakers.Frr;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Border.Tests.Integration.Routing;
+
+[Collection(RoutingLabCollection.Name)]
+public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
+{
+    private const int LinkCost = 10;
+    private static readonly TimeSpan Convergence = TimeSpan.FromSeconds(20);
+    private static readonly OspfAttributes E1 = new(200, OspfMetricType.E1);
+
+    private static readonly Attraction[] All =
+    [
+        new(IPNetwork.Parse("0.0.0.0/0"), E1),
+        new(IPNetwork.Parse("::/0"), E1),
+        new(IPNetwork.Parse("2001:db8:d78:564::/96"), E1),
+        new(IPNetwork.Parse("198.51.100.53/32"), E1),
+        new(IPNetwork.Parse("2001:db8:d78:500::1:0/128"), E1),
+    ];
+
+    [Fact]
+    public async Task AnnounceWithdraw_EveryOspfAttraction_CoreSeesMetricAndTypeThenNot_GatewayDefaultKeepsWorking()
+    {
+        Require();
+        var speaker = NewSpeaker();
+
+        foreach (var attraction in All)
+        {
+            await speaker.AnnounceAsync(attraction, TestContext.Current.CancellationToken);
+        }
+
+        foreach (var attraction in All)
+        {
+            await WaitForCoreAsync(attraction.Prefix, $"E1 {200 + LinkCost}");
+        }
+
+        await AssertGatewayDefaultWorksAsync();
+        Assert.Equal(All.ToHashSet(), await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
+
+        foreach (var attraction in All)
+        {
+            await speaker.WithdrawAsync(attraction, TestContext.Current.CancellationToken);
+        }
+
+        foreach (var attraction in All)
+        {
+            await WaitForCoreAsync(attraction.Prefix, null);
+        }
+
+        await AssertGatewayDefaultWorksAsync();
+        Assert.Empty(await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Reconcile_AfterOspfDaemonsRestart_RestoresEveryAttractionAndSecondPassChangesNothing()
+    {
+        Require();
+        var reconciler = new AttractionReconciler([NewSpeaker()], NullLogger<AttractionReconciler>.Instance);
+        var desired = All.ToHashSet();
+        await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
+        await WaitForCoreAsync(All[2].Prefix, $"E1 {200 + LinkCost}");
+
+        await lab.RestartGatewayOspfAsync();
+        await WaitForCoreAsync(All[2].Prefix, null);
+        var restored = await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
+        foreach (var attraction in All)
+        {
+            await WaitForCoreAsync(attraction.Prefix, $"E1 {200 + LinkCost}");
+        }
+
+        var again = await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
+
+        Assert.Equal(All.Length, Assert.Single(restored).Actions.Count(action => action.Reason == ReconcileReasons.Missing));
+        Assert.Empty(Assert.Single(again).Actions);
+        await reconciler.ReconcileAsync(new HashSet<Attraction>(), TestContext.Current.CancellationToken);
+        foreach (var attraction in All)
+        {
+            await WaitForCoreAsync(attraction.Prefix, null);
+        }
+    }
+
+    private static void Require()
+    {
+        Requires.RootAndNetworkNamespaces();
+        Requires.Tool("/usr/lib/frr/ospfd", "frr");
+        Requires.Tool("/usr/lib/frr/ospf6d", "frr");
+        Requires.Tool("/usr/bin/vtysh", "frr");
+        Requires.Tool("/usr/bin/gobgpd", "gobgpd");
+    }
+
+    private FrrOspfSpeaker NewSpeaker() => new(lab.GatewayFrr(), NullLogger<FrrOspfSpeaker>.Instance);
+
+    private async Task AssertGatewayDefaultWorksAsync()
+    {
+        var route = await lab.Gateway.RunCheckedAsync("ip", "route", "get", RoutingLab.InternetHost);
+        Assert.Contains($"via {RoutingLab.UpstreamAddress}", route.StandardOutput, StringComparison.Ordinal);
+        var ping = await lab.Gateway.RunAsync("ping", "-c", "1", "-W", "2", RoutingLab.InternetHost);
+        Assert.True(ping.Succeeded, ping.StandardOutput + ping.StandardError);
+    }
+
+    /// <summary>The core's OSPF route for the prefix as "E1 210", or null when it has none.</summary>
+    private async Task<string?> CoreRouteAsync(IPNetwork prefix)
+    {
+        if (prefix.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            var routes = await lab.VtyshJsonAsync(lab.Core, "show ip ospf route json");
+            return routes.TryGetProperty(prefix.ToString(), out var route)
+                ? $"{route.GetProperty("routeType").GetString()!.Replace("N ", "", StringComparison.Ordinal)} {route.GetProperty("cost").GetInt32()}"
+                : null;
+        }
+
+        var table = await lab.VtyshJsonAsync(lab.Core, "show ipv6 ospf6 route detail json");
+        return table.TryGetProperty("routes", out var all) && all.TryGetProperty(prefix.ToString(), out var route6)
+            ? $"E{route6.GetProperty("metricType").GetInt32()} {route6.GetProperty("metricCost").GetInt32()}"
+            : null;
+    }
+
+    private Task WaitForCoreAsync(IPNetwork prefix, string? expected) =>
+        RoutingLab.WaitUntilAsync(
+            async () => await CoreRouteAsync(prefix) == expected,
+            Convergence,
+            $"core's route for {prefix} to be {expected ?? "gone"}");
+}

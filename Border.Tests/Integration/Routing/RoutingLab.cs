@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Border.Routing;
+using Border.Routing.Processes;
+using Border.Routing.Speakers.Frr;
+using Border.Routing.Speakers.Gobgp;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Border.Tests.Integration.Routing;
+
+/// <summary>The routing lab shared by the routing integration tests: a site core, a gateway and an upstream.</summary>
+/// <remarks>
+/// core (FRR ospfd/ospf6d) -- gw (FRR zebra/ospfd/ospf6d, gobgpd) -- upstream (FRR bgpd, AS 64500, sends a default).
+/// gobgpd serves its API on a Unix socket in the lab directory: the test process reaches it from the root
+/// namespace through the file system, and no address outside the namespaces is ever bound.
+/// The gateway's own default is a kernel route via the upstream, the anycast addresses sit on its loopback and
+/// the NAT64 /96 is a kernel route, as a translator's tun route would be.
+/// </remarks>
+public sealed class RoutingLab : IAsyncLifetime
+{
+    public const string UpstreamAddress = "203.0.113.1";
+    public const string GatewayUpstreamAddress = "203.0.113.2";
+    public const string InternetHost = "203.0.113.200";
+    private static int counter;
+    private readonly List<NetworkNamespace> namespaces = [];
+    private Process? gobgpd;
+
+    internal NetworkNamespace Core { get; private set; } = null!;
+
+    internal NetworkNamespace Gateway { get; private set; } = null!;
+
+    internal NetworkNamespace Upstream { get; private set; } = null!;
+
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"border-routing-{Environment.ProcessId}-{Interlocked.Increment(ref counter)}");
+
+    public string GobgpEndpoint => $"unix://{Path.Combine(Directory, "gobgpd.sock")}";
+
+    internal string VtyDirectory(NetworkNamespace ns) => Path.Combine(Directory, ns == Core ? "core" : ns == Gateway ? "gw" : "up");
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!Environment.IsPrivilegedProcess || !File.Exists("/usr/lib/frr/zebra") || !File.Exists("/usr/bin/gobgpd"))
+        {
+            // The tests themselves skip or fail with the reason; the lab stays unbuilt.
+            return;
+        }
+
+        System.IO.Directory.CreateDirectory(Directory);
+        Core = await Add("core");
+        Gateway = await Add("gw");
+        Upstream = await Add("up");
+        await NetworkNamespace.ConnectAsync(Core, "c-gw", Gateway, "g-core");
+        await NetworkNamespace.ConnectAsync(Gateway, "g-up", Upstream, "u-gw");
+        await Core.AddAddressAsync("c-gw", "198.51.100.97/30");
+        await Gateway.AddAddressAsync("g-core", "198.51.100.98/30");
+        await Core.AddAddressAsync("c-gw", "2001:db8:d78:5f0::1/64");
+        await Gateway.AddAddressAsync("g-core", "2001:db8:d78:5f0::2/64");
+        await Gateway.AddAddressAsync("g-up", "203.0.113.2/29");
+        await Upstream.AddAddressAsync("u-gw", "203.0.113.1/29");
+        await Upstream.AddAddressAsync("lo", InternetHost + "/32");
+        await Gateway.AddAddressAsync("lo", "198.51.100.53/32");
+        await Gateway.AddAddressAsync("lo", "2001:db8:d78:500::1:0/128");
+        await Gateway.RunCheckedAsync("ip", "-6", "route", "add", "2001:db8:d78:564::/96", "dev", "lo");
+        await Gateway.AddRouteAsync("default", UpstreamAddress);
+        await Gateway.EnableForwardingAsync();
+
+        await StartFrrAsync(Core, CoreConfig, "zebra", "ospfd", "ospf6d");
+        await StartFrrAsync(Gateway, GatewayConfig, "zebra", "ospfd", "ospf6d");
+        await StartFrrAsync(Upstream, UpstreamConfig, "zebra", "bgpd");
+        await File.WriteAllTextAsync(Path.Combine(Directory, "gobgpd.toml"), GobgpConfig);
+        StartGobgpd();
+        await WaitUntilAsync(
+            async () => (await VtyshAsync(Core, "show ip ospf neighbor json")).Contains("Full", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            "OSPF adjacency core-gw");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (gobgpd is not null)
+        {
+            gobgpd.Kill();
+            await gobgpd.WaitForExitAsync();
+        }
+
+        foreach (var ns in namespaces)
+        {
+            await ns.DisposeAsync();
+        }
+
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    internal GrpcGobgpClient NewGobgpClient() =>
+        new(new GobgpOptions { Endpoint = GobgpEndpoint, CallTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System, NullLogger<GrpcGobgpClient>.Instance);
+
+    internal IFrrTransport GatewayFrr() =>
+        new VtyshTransport(new FrrOptions { VtySocketDirectory = VtyDirectory(Gateway) }, NetworkNamespace.Runner);
+
+    /// <summary>Ends gobgpd (losing every path it held) and starts it again with the same configuration.</summary>
+    public async Task RestartGobgpdAsync()
+    {
+        gobgpd!.Kill();
+        await gobgpd.WaitForExitAsync();
+        File.Delete(GobgpEndpoint["unix://".Length..]);
+        StartGobgpd();
+    }
+
+    /// <summary>Ends the gateway's OSPF daemons by their pid files and starts them again from the lab's file.</summary>
+    public async Task RestartGatewayOspfAsync()
+    {
+        foreach (var daemon in (string[])["ospfd", "ospf6d"])
+        {
+            var pidFile = Path.Combine(VtyDirectory(Gateway), daemon + ".pid");
+            var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            await NetworkNamespace.Runner.RunCheckedAsync("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+            await WaitUntilAsync(() => Task.FromResult(!IsRunning(pid)), TimeSpan.FromSeconds(10), $"{daemon} {pid} to end");
+            File.Delete(pidFile);
+        }
+
+        await StartFrrAsync(Gateway, null, "ospfd", "ospf6d");
+    }
+
+    internal async Task<string> VtyshAsync(NetworkNamespace ns, string command)
+    {
+        var result = await NetworkNamespace.Runner.RunCheckedAsync(
+            "/usr/bin/vtysh", ["--vty_socket", VtyDirectory(ns), "-c", command], TimeSpan.FromSeconds(10));
+        return result.StandardOutput;
+    }
+
+    internal async Task<JsonElement> VtyshJsonAsync(NetworkNamespace ns, string command)
+    {
+        var text = await VtyshAsync(ns, command);
+        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(text) ? "{}" : text);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Polls until the condition holds or the timeout passes; fails the test with what it waited for.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}");
+    }
+
+    // The zombie reaper here is slow: a killed daemon that is not our child is gone when /proc says it is dead.
+    private static bool IsRunning(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+        {
+            return false;
+        }
+
+        var text = File.ReadAllText(stat);
+        var state = text[(text.LastIndexOf(')') + 2)..].Split(' ')[0];
+        return state is not ("Z" or "X");
+    }
+
+    private void StartGobgpd() =>
+        gobgpd = Gateway.Start(
+            "/usr/bin/gobgpd",
+            "-f", Path.Combine(Directory, "gobgpd.toml"),
+            "--api-hosts", GobgpEndpoint,
+            "--pprof-disable",
+            "-p");
+
+    private async Task<NetworkNamespace> Add(string role)
+    {
+        var ns = await NetworkNamespace.CreateAsync(role);
+        namespaces.Add(ns);
+        return ns;
+    }
+
+    private async Task StartFrrAsync(NetworkNamespace ns, string? config, params string[] daemons)
+    {
+        var vty = VtyDirectory(ns);
+        var configFile = Path.Combine(Directory, Path.GetFileName(vty) + ".conf");
+        if (config is not null)
+        {
+            System.IO.Directory.CreateDirectory(vty);
+            await File.WriteAllTextAsync(configFile, config);
+            await NetworkNamespace.Runner.RunCheckedAsync("chown", ["frr:frr", vty], TimeSpan.FromSeconds(5));
+        }
+
+        foreach (var daemon in daemons)
+        {
+            await ns.RunCheckedAsync(
+                "/usr/lib/frr/" + daemon, "-d", "-N", ns.Name, "-f", configFile, "-i", Path.Combine(vty, daemon + ".pid"),
+                "--vty_socket", vty, "-z", Path.Combine(vty, "zserv.api"));
+        }
+    }
+
+    private const string OspfInterface = """
+         ip ospf hello-interval 1
+         ip ospf dead-interval 3
+         ip ospf network point-to-point
+         ipv6 ospf6 hello-interval 1
+         ipv6 ospf6 dead-interval 3
+         ipv6 ospf6 network point-to-point
+         ipv6 ospf6 area 0
+        """;
+
+    private static string OspfRouter(string routerId) => $"""
+        router ospf
+         ospf router-id {routerId}
+         network 198.51.100.96/30 area 0
+        router ospf6
+         ospf6 router-id {routerId}
+        """;
+
+    private static readonly string CoreConfig = $"""
+        frr defaults traditional
+        hostname core
+        interface c-gw
+        {OspfInterface}
+        {OspfRouter("198.51.100.97")}
+        """;
+
+    private static readonly string GatewayConfig = $"""
+        frr defaults traditional
+        hostname gw
+        interface g-core
+        {OspfInterface}
+        {OspfRouter("198.51.100.98")}
+        """;
+
+    private const string UpstreamConfig = """
+        frr defaults traditional
+        hostname up
+        router bgp 64500
+         bgp router-id 203.0.113.1
+         no bgp ebgp-requires-policy
+         neighbor 203.0.113.2 remote-as 64513
+         neighbor 203.0.113.2 advertisement-interval 0
+         neighbor 203.0.113.2 timers connect 1
+         address-family ipv4 unicast
+          neighbor 203.0.113.2 default-originate
+         exit-address-family
+         address-family ipv6 unicast
+          neighbor 203.0.113.2 activate
+         exit-address-family
+        """;
+
+    private const string GobgpConfig = """
+        [global.config]
+          as = 64513
+          router-id = "203.0.113.2"
+          port = -1
+        [[neighbors]]
+          [neighbors.config]
+            neighbor-address = "203.0.113.1"
+            peer-as = 64500
+          [neighbors.transport.config]
+            local-address = "203.0.113.2"
+          [neighbors.timers.config]
+            connect-retry = 1
+          [[neighbors.afi-safis]]
+            [neighbors.afi-safis.config]
+              afi-safi-name = "ipv4-unicast"
+          [[neighbors.afi-safis]]
+            [neighbors.afi-safis.config]
+              afi-safi-name = "ipv6-unicast"
+        """;
+}
+
+[CollectionDefinition(Name)]
+public sealed class RoutingLabCollection : ICollectionFixture<RoutingLab>
+{
+    public const string Name = "routing-lab";
+}
