@@ -65,22 +65,9 @@ internal static class NftRulesetRenderer
     private static string Family(IPNetwork prefix) =>
         prefix.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? "ip" : "ip6";
 
-    /// <summary>A pool as nft's address range; a single address stands alone.</summary>
-    internal static string AddressRange(IPNetwork pool)
-    {
-        var first = pool.BaseAddress;
-        var last = LastAddress(pool);
-        return first.Equals(last) ? first.ToString() : $"{first}-{last}";
-    }
-
-    private static IPAddress LastAddress(IPNetwork prefix)
-    {
-        var bytes = prefix.BaseAddress.GetAddressBytes();
-        for (var bit = prefix.PrefixLength; bit < bytes.Length * 8; bit++)
-        {
-            bytes[bit / 8] |= (byte)(0x80 >> (bit % 8));
-        }
-
-        return new IPAddress(bytes);
-    }
+    /// <summary>A pool as nft prints it back: a prefix, or a single address standing alone.</summary>
+    /// <remarks>nft accepts a range too, but lists an aligned range as its prefix; rendering the prefix keeps the
+    /// rendering equal to the read-back, so drift detection compares like with like.</remarks>
+    internal static string AddressRange(IPNetwork pool) =>
+        pool.PrefixLength == pool.BaseAddress.GetAddressBytes().Length * 8 ? pool.BaseAddress.ToString() : pool.ToString();
 }

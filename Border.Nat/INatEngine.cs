@@ -1,0 +1,23 @@
+using Border.Nat.Health;
+using Border.Routing.Health;
+
+namespace Border.Nat;
+
+/// <summary>What does the work for one service, as the supervisor drives it.</summary>
+/// <remarks>Faults the engine learns of at once come through <see cref="IHealthEventSource.Events"/>; the
+/// periodic end-to-end tests are <see cref="Probes"/>, each remembering its last result.</remarks>
+public interface INatEngine : IHealthEventSource
+{
+    /// <summary>The engine's name in logs and status (<c>nftables</c>, <c>tayga</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Makes the system match the desired state; idempotent, and a no-op when nothing differs.</summary>
+    /// <exception cref="Border.Routing.Processes.CommandFailedException">A tool refused the change; its stderr is in the message.</exception>
+    Task ApplyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads the live state back and compares it with the desired one; the reason says what differs.</summary>
+    Task<CheckResult> ReadBackAsync(CancellationToken cancellationToken);
+
+    /// <summary>The engine's periodic checks.</summary>
+    IReadOnlyList<RecordedProbe> Probes { get; }
+}

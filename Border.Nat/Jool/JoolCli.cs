@@ -1,0 +1,72 @@
+using System.Net;
+using Border.Nat.Tools;
+using Border.Routing.Processes;
+
+namespace Border.Nat.Jool;
+
+/// <summary><see cref="IJoolControl"/> over the <c>jool</c> command and its CSV output.</summary>
+/// <remarks>The CSV layouts are Jool 4's, each under a header line: <c>instance display</c> prints
+/// namespace,name,framework; <c>global display</c> prints field,value; <c>pool4 display</c> prints
+/// mark,protocol,address,min port,max port,iterations,fixed, one row per address, and lists one protocol only
+/// (TCP unless told), so it is asked once per protocol.</remarks>
+internal sealed class JoolCli(ICommandRunner runner, NatToolOptions tools) : IJoolControl
+{
+    /// <summary>What jool-tools prints when the module's generic netlink family is absent.</summary>
+    internal const string ModuleMissingMarker = "socket family doesn't seem to exist";
+
+    private static readonly string[] Protocols = ["--tcp", "--udp", "--icmp"];
+
+    public Task HandleFileAsync(string path, CancellationToken cancellationToken) =>
+        RunAsync(["file", "handle", path], cancellationToken);
+
+    public Task RemoveInstanceAsync(string instance, CancellationToken cancellationToken) =>
+        RunAsync(["instance", "remove", instance], cancellationToken);
+
+    public async Task<JoolInstanceState?> ReadInstanceAsync(string instance, CancellationToken cancellationToken)
+    {
+        var instances = await RunAsync(["instance", "display", "--csv"], cancellationToken).ConfigureAwait(false);
+        var row = Rows(instances).FirstOrDefault(fields => fields.Length >= 3 && fields[1] == instance);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var globals = await RunAsync(["-i", instance, "global", "display", "--csv"], cancellationToken).ConfigureAwait(false);
+        var pool6 = Rows(globals).FirstOrDefault(fields => fields.Length >= 2 && fields[0] == "pool6")?[1];
+        var pool4 = new List<Pool4Row>();
+        foreach (var protocol in Protocols)
+        {
+            var rows = await RunAsync(["-i", instance, "pool4", "display", "--csv", protocol], cancellationToken).ConfigureAwait(false);
+            pool4.AddRange(Rows(rows).Where(fields => fields.Length >= 5).Select(ParsePool4Row));
+        }
+
+        return new JoolInstanceState(
+            instance,
+            row[2],
+            pool6 is not null && IPNetwork.TryParse(pool6, out var prefix) ? prefix : null,
+            pool4);
+    }
+
+    /// <summary>The data rows of a CSV listing: its header line dropped, each row split on commas (no field border
+    /// reads is quoted).</summary>
+    internal static IEnumerable<string[]> Rows(string csv) =>
+        csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Skip(1)
+            .Select(line => line.Split(','));
+
+    private static Pool4Row ParsePool4Row(string[] fields) =>
+        new(fields[1], IPAddress.Parse(fields[2]), new PortRange(int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(fields[4], System.Globalization.CultureInfo.InvariantCulture)));
+
+    private async Task<string> RunAsync(string[] arguments, CancellationToken cancellationToken)
+    {
+        var result = await runner.RunAsync(tools.Jool, arguments, tools.CommandTimeout, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (result.StandardError.Contains(ModuleMissingMarker, StringComparison.Ordinal))
+        {
+            throw new JoolModuleMissingException(result.StandardError.Trim().Split('\n')[0]);
+        }
+
+        return result.Succeeded ? result.StandardOutput : throw CommandFailures.Exited(tools.Jool, arguments, result);
+    }
+}

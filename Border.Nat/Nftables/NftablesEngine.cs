@@ -1,0 +1,96 @@
+using Border.Nat.Health;
+using Border.Routing.Health;
+using Microsoft.Extensions.Logging;
+
+namespace Border.Nat.Nftables;
+
+/// <summary>Keeps border's own nftables table (NAT44, NAT66, the NAT64 pool SNAT and the forward filter) as rendered.</summary>
+/// <remarks>
+/// Apply lists the live table first and changes nothing when it already matches, so re-applying is a no-op; when
+/// it differs the whole table is replaced in one <c>nft -f</c> transaction that names only our table. The probe
+/// compares the live table with the rendering; drift (deleted or edited by someone) is a failing result that
+/// says what differed, is published as an event at once, and is healed by re-applying.
+/// </remarks>
+internal sealed partial class NftablesEngine : INatEngine
+{
+    private const string Family = "inet";
+    private readonly NftablesOptions options;
+    private readonly INftables nft;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly HealthEventStream events = new();
+    private readonly string table;
+    private readonly string check;
+
+    public NftablesEngine(NftablesOptions options, INftables nft, TimeProvider time, ILogger<NftablesEngine> logger)
+    {
+        this.options = options;
+        this.nft = nft;
+        this.time = time;
+        this.logger = logger;
+        table = NftRulesetRenderer.RenderTable(options);
+        check = $"nft-table {Family} {options.Table}";
+        Probes = [new RecordedProbe(new DelegateProbe(check, time, CheckAndHealAsync))];
+    }
+
+    public string Name => "nftables";
+
+    public System.Threading.Channels.ChannelReader<CheckResult> Events => events.Events;
+
+    public IReadOnlyList<RecordedProbe> Probes { get; }
+
+    public async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var live = await nft.ListTableAsync(Family, options.Table, cancellationToken).ConfigureAwait(false);
+        if (live is not null && NftRulesetDiff.Compare(table, live).Count == 0)
+        {
+            LogUnchanged(options.Table);
+            return;
+        }
+
+        await nft.ApplyAsync(NftRulesetRenderer.RenderScript(options), cancellationToken).ConfigureAwait(false);
+        LogApplied(options.Table);
+    }
+
+    public Task<CheckResult> ReadBackAsync(CancellationToken cancellationToken) =>
+        CheckRun.GuardAsync(check, time, CompareAsync, cancellationToken);
+
+    private async Task<Finding> CompareAsync(CancellationToken cancellationToken)
+    {
+        var live = await nft.ListTableAsync(Family, options.Table, cancellationToken).ConfigureAwait(false);
+        if (live is null)
+        {
+            return Finding.Fail($"table {Family} {options.Table} missing");
+        }
+
+        var differences = NftRulesetDiff.Compare(table, live);
+        return differences.Count == 0
+            ? Finding.Pass($"table {Family} {options.Table} matches")
+            : Finding.Fail($"table {Family} {options.Table} differs: {string.Join("; ", differences)}");
+    }
+
+    private async Task<Finding> CheckAndHealAsync(CancellationToken cancellationToken)
+    {
+        var found = await CompareAsync(cancellationToken).ConfigureAwait(false);
+        if (found.Healthy)
+        {
+            return found;
+        }
+
+        LogDrift(found.Reason);
+        events.Publish(CheckRun.Now(check, time, found));
+        try
+        {
+            await nft.ApplyAsync(NftRulesetRenderer.RenderScript(options), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogHealFailed(ex.Message);
+            return Finding.Fail($"{found.Reason}; re-applying failed: {ex.Message}");
+        }
+
+        LogHealed(options.Table);
+        events.Publish(CheckRun.Now(check, time, Finding.Pass($"table {Family} {options.Table} re-applied")));
+        return Finding.Fail($"{found.Reason}; re-applied");
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using Border.Nat.Jool;
+using Border.Nat.Tools;
+using Border.Routing.Processes;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Border.Tests.Nat.Jool;
+
+/// <summary>The Jool engine's success paths against recorded behaviour of the real jool 4.1.9 CLI (see Recorded/README.md).</summary>
+public sealed class JoolControlRecordedBehaviourTests : IDisposable
+{
+    private static readonly string[] Read =
+        ["instance-display-csv", "global-display-csv", "pool4-display-csv-tcp", "pool4-display-csv-udp", "pool4-display-csv-icmp"];
+
+    private readonly string directory = Directory.CreateTempSubdirectory("border-jool-").FullName;
+
+    /// <summary>The instance the recordings created: ICMP ids were left to Jool's default, 61001-65535.</summary>
+    private static JoolOptions Recorded => new()
+    {
+        Pool6 = IPNetwork.Parse("2001:db8:d78:564::/96"),
+        Pool4 = IPNetwork.Parse("192.0.2.0/30"),
+        IcmpIds = new PortRange(61001, 65535),
+    };
+
+    [Fact]
+    public async Task ReadBack_RecordedInstance_HealthyWithPools()
+    {
+        var runner = new RecordedJoolRunner(Read);
+
+        var result = await Engine(Recorded, runner).ReadBackAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(result.Healthy, result.Reason);
+        Assert.Equal("jool-instance border", result.Check);
+        Assert.Equal("instance border present with pool6 2001:db8:d78:564::/96 and pool4 192.0.2.0/30", result.Reason);
+        runner.AssertAllCalled();
+    }
+
+    [Fact]
+    public async Task ReadInstance_RecordedInstance_ParsesEveryPool4RowOfEachProtocol()
+    {
+        var runner = new RecordedJoolRunner(Read);
+
+        var live = await new JoolCli(runner, new NatToolOptions()).ReadInstanceAsync("border", TestContext.Current.CancellationToken);
+
+        Assert.NotNull(live);
+        Assert.Equal("netfilter", live.Framework);
+        Assert.Equal(IPNetwork.Parse("2001:db8:d78:564::/96"), live.Pool6);
+        Assert.Equal(12, live.Pool4.Count);
+        Assert.Equal(new Pool4Row("ICMP", IPAddress.Parse("192.0.2.3"), new PortRange(61001, 65535)), live.Pool4[^1]);
+    }
+
+    [Fact]
+    public async Task Apply_RecordedInstanceMatches_NoFileHandle()
+    {
+        var runner = new RecordedJoolRunner(Read);
+
+        await Engine(Recorded, runner).ApplyAsync(TestContext.Current.CancellationToken);
+
+        runner.AssertAllCalled();
+    }
+
+    [Fact]
+    public async Task Apply_NoInstance_CreatesItWithFileHandle()
+    {
+        var runner = new RecordedJoolRunner("instance-display-csv-no-instance", "file-handle-create");
+
+        await Engine(Recorded, runner).ApplyAsync(TestContext.Current.CancellationToken);
+
+        runner.AssertAllCalled();
+        Assert.Contains("\"pool6\": \"2001:db8:d78:564::/96\"", await File.ReadAllTextAsync(InstanceFile, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apply_Pool4Changed_UpdatesInPlaceWithFileHandle()
+    {
+        var runner = new RecordedJoolRunner([.. Read, "file-handle-pool4-changed"]);
+        var options = Recorded with { Pool4 = IPNetwork.Parse("192.0.2.4/30") };
+
+        await Engine(options, runner, "input-border-pool4-changed.json").ApplyAsync(TestContext.Current.CancellationToken);
+
+        runner.AssertAllCalled();
+    }
+
+    [Fact]
+    public async Task Apply_Pool6Changed_RemovesInstanceThenCreatesIt()
+    {
+        var runner = new RecordedJoolRunner([.. Read, "instance-remove", "file-handle-create"]);
+        var options = Recorded with { Pool6 = IPNetwork.Parse("2001:db8:d78:565::/96") };
+
+        await Engine(options, runner).ApplyAsync(TestContext.Current.CancellationToken);
+
+        runner.AssertAllCalled();
+    }
+
+    [Fact]
+    public async Task HandleFile_Pool6ChangedInPlace_FailsWithJoolsOwnReason()
+    {
+        var runner = new RecordedJoolRunner("file-handle-pool6-changed");
+
+        var failure = await Assert.ThrowsAsync<CommandFailedException>(() =>
+            new JoolCli(runner, new NatToolOptions()).HandleFileAsync(Path.Combine(directory, "input-border-pool6-changed.json"), TestContext.Current.CancellationToken));
+
+        Assert.Contains("exited with code 22: Error: The kernel module returned error 22: Sorry; you can't change a NAT64 instance's pool6", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadBack_Pool6Differs_SaysWantedAndLive()
+    {
+        var runner = new RecordedJoolRunner(Read);
+        var options = Recorded with { Pool6 = IPNetwork.Parse("2001:db8:d78:565::/96") };
+
+        var result = await Engine(options, runner).ReadBackAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.Equal("instance border: pool6 differs: want 2001:db8:d78:565::/96, have 2001:db8:d78:564::/96", result.Reason);
+    }
+
+    [Fact]
+    public async Task ReadBack_Pool4Differs_NamesMissingAndUnexpectedRows()
+    {
+        var runner = new RecordedJoolRunner(Read);
+        var options = Recorded with { Pool4 = IPNetwork.Parse("192.0.2.4/30") };
+
+        var result = await Engine(options, runner).ReadBackAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.Equal(
+            "instance border: pool4 differs: missing ICMP 192.0.2.4 61001-65535; ICMP 192.0.2.5 61001-65535; ICMP 192.0.2.6 61001-65535 and 9 more, "
+            + "unexpected ICMP 192.0.2.0 61001-65535; ICMP 192.0.2.1 61001-65535; ICMP 192.0.2.2 61001-65535 and 9 more",
+            result.Reason);
+    }
+
+    [Fact]
+    public async Task ReadBack_NoInstance_SaysInstanceMissing()
+    {
+        var runner = new RecordedJoolRunner("instance-display-csv-no-instance");
+
+        var result = await Engine(Recorded, runner).ReadBackAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.Equal("instance border missing", result.Reason);
+    }
+
+    [Fact]
+    public async Task Probe_ModuleUnloaded_SaysModuleNotLoadedAndPublishesEvent()
+    {
+        var runner = new RecordedJoolRunner("instance-display-csv-no-module");
+        var engine = Engine(Recorded, runner);
+
+        var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.Equal("jool kernel module not loaded (Error: Jool's socket family doesn't seem to exist.)", result.Reason);
+        Assert.True(engine.Events.TryRead(out var published));
+        Assert.Equal(result.Reason, published.Reason);
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private string InstanceFile => Path.Combine(directory, "input-border.json");
+
+    private JoolEngine Engine(JoolOptions options, RecordedJoolRunner runner, string fileName = "input-border.json") =>
+        new(
+            options,
+            new JoolEngineOptions { InstanceFilePath = Path.Combine(directory, fileName) },
+            new JoolCli(runner, new NatToolOptions { Jool = RecordedJoolRunner.Jool }),
+            TimeProvider.System,
+            NullLogger<JoolEngine>.Instance);
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using Border.Nat.Nftables;
+using Border.Routing.Processes;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Border.Tests.Nat.Nftables;
+
+public sealed class NftablesEngineTests
+{
+    private static readonly NftablesOptions Options = new()
+    {
+        UplinkInterface = "up0",
+        Forwards = [new ForwardRule("nat44", "in4", "up0", [IPNetwork.Parse("198.51.100.0/25")])],
+        SourceNats = [new SourceNat("nat44", [IPNetwork.Parse("198.51.100.0/25")], IPNetwork.Parse("192.0.2.0/30"))],
+    };
+
+    [Fact]
+    public async Task Apply_TableMissing_AppliesWholeScriptOnce()
+    {
+        var nft = new FakeNftables { AllowApply = true };
+
+        await Engine(nft).ApplyAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([NftRulesetRenderer.RenderScript(Options)], nft.Applied);
+    }
+
+    [Fact]
+    public async Task Apply_TableAlreadyAsRendered_AppliesNothing()
+    {
+        var nft = new FakeNftables { Live = NftRulesetRenderer.RenderTable(Options) };
+
+        await Engine(nft).ApplyAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(nft.Applied);
+    }
+
+    [Fact]
+    public async Task Apply_NftRefuses_ThrowsWithStderr()
+    {
+        var nft = new FakeNftables { AllowApply = true, Refusal = "Error: Could not process rule: No such file or directory" };
+
+        var failure = await Assert.ThrowsAsync<CommandFailedException>(() => Engine(nft).ApplyAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Could not process rule", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Probe_TableEdited_FailsWithDifferencePublishesEventAndReapplies()
+    {
+        var nft = new FakeNftables { Live = NftRulesetRenderer.RenderTable(Options).Replace("ct state invalid drop\n", "", StringComparison.Ordinal), AllowApply = true };
+        var engine = Engine(nft);
+
+        var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.Equal("table inet border differs: missing 'ct state invalid drop'; re-applied", result.Reason);
+        Assert.Single(nft.Applied);
+        Assert.True(engine.Events.TryRead(out var fault));
+        Assert.Equal("table inet border differs: missing 'ct state invalid drop'", fault.Reason);
+        Assert.True(engine.Events.TryRead(out var healed));
+        Assert.True(healed.Healthy);
+    }
+
+    [Fact]
+    public async Task Probe_TableMatches_PassesWithoutApplying()
+    {
+        var nft = new FakeNftables { Live = NftRulesetRenderer.RenderTable(Options) };
+        var engine = Engine(nft);
+
+        var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(result.Healthy);
+        Assert.Equal("nft-table inet border", result.Check);
+        Assert.Same(result, engine.Probes[0].Last);
+        Assert.False(engine.Events.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Probe_NftCannotRun_FailsWithItsReason()
+    {
+        var nft = new FakeNftables { ListFailure = "/usr/sbin/nft could not start: No such file or directory" };
+
+        var result = await Engine(nft).Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.StartsWith("/usr/sbin/nft could not start", result.Reason, StringComparison.Ordinal);
+    }
+
+    private static NftablesEngine Engine(FakeNftables nft) => new(Options, nft, TimeProvider.System, NullLogger<NftablesEngine>.Instance);
+
+    /// <summary>One table in memory; applying replaces it. Fails loudly on an apply the test did not allow.</summary>
+    private sealed class FakeNftables : INftables
+    {
+        public string? Live { get; set; }
+
+        public bool AllowApply { get; init; }
+
+        public string? Refusal { get; init; }
+
+        public string? ListFailure { get; init; }
+
+        public List<string> Applied { get; } = [];
+
+        public Task ApplyAsync(string script, CancellationToken cancellationToken)
+        {
+            Assert.True(AllowApply, "the engine applied a ruleset when it should not have");
+            if (Refusal is not null)
+            {
+                throw new CommandFailedException($"nft -f - exited with code 1: {Refusal}");
+            }
+
+            Applied.Add(script);
+            Live = NftRulesetRenderer.RenderTable(Options);
+            return Task.CompletedTask;
+        }
+
+        public Task<string?> ListTableAsync(string family, string table, CancellationToken cancellationToken)
+        {
+            Assert.Equal(("inet", "border"), (family, table));
+            return ListFailure is null ? Task.FromResult(Live) : throw new CommandFailedException(ListFailure);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using Border.Nat;
+using Border.Nat.Links;
+using Border.Nat.Tayga;
+using Border.Routing.Health;
+using Border.Tests.Integration.Nat;
+using Border.Tests.Nat.Fakes;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Border.Tests.Nat.Tayga;
+
+public sealed class TaygaEngineTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+    private readonly string directory = Directory.CreateTempSubdirectory("border-tayga-").FullName;
+    private readonly FakeTayga tayga = new();
+    private readonly FakeLinks links = new();
+    private readonly FakeLinkWatcher watcher = new();
+    private readonly FakeTimeProvider time = new();
+    private readonly RecordingLogger<TaygaEngine> logger = new();
+    private readonly TaygaEngine engine;
+
+    public TaygaEngineTests()
+    {
+        engine = new TaygaEngine(
+            new TaygaOptions
+            {
+                Prefix = IPNetwork.Parse("2001:db8:d78:564::/96"),
+                Ipv4Address = IPAddress.Parse("198.51.100.193"),
+                DynamicPool = IPNetwork.Parse("198.51.100.192/27"),
+                DataDirectory = Path.Combine(directory, "data"),
+            },
+            new TaygaEngineOptions
+            {
+                ConfigPath = Path.Combine(directory, "tayga.conf"),
+                FirstRestartDelay = TimeSpan.FromMilliseconds(100),
+                MaxRestartDelay = TimeSpan.FromMilliseconds(1000),
+                StableRun = TimeSpan.FromSeconds(60),
+            },
+            tayga,
+            links,
+            watcher,
+            time,
+            logger);
+    }
+
+    [Theory]
+    [InlineData(0, 100)]
+    [InlineData(1, 200)]
+    [InlineData(2, 400)]
+    [InlineData(3, 800)]
+    [InlineData(4, 1000)]
+    [InlineData(40, 1000)]
+    public void RestartDelay_ConsecutiveExits_DoublesUpToCap(int attempt, int milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), engine.RestartDelay(attempt));
+
+    [Fact]
+    public async Task Apply_FirstTime_MakesTunRoutesItAndStartsTayga()
+    {
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, tayga.TunsMade);
+        Assert.Equal(["2001:db8:d78:564::/96 dev nat64", "198.51.100.192/27 dev nat64"], links.Routes);
+        Assert.Equal("nat64", watcher.Device);
+        var started = await NextAsync(result => result.Healthy);
+        Assert.Equal("tayga running (pid 101)", started.Reason);
+    }
+
+    [Fact]
+    public async Task Supervisor_ChildDies_ReportsExitAtOnceAndRestartsOnlyAfterBackoff()
+    {
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        await NextAsync(result => result.Healthy);
+
+        Child(0).Exit(137);
+        var exit = await NextAsync(result => !result.Healthy);
+        Assert.Equal("tayga-process", exit.Check);
+        Assert.Equal("tayga exited (code 137, signal 9)", exit.Reason);
+        await WaitForLogAsync(NatEventIds.TaygaRestartScheduled, 1);
+
+        time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.Single(tayga.Started);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var back = await NextAsync(result => result.Healthy);
+        Assert.Equal("tayga running (pid 102)", back.Reason);
+
+        Child(1).Exit(1);
+        await NextAsync(result => !result.Healthy);
+        await WaitForLogAsync(NatEventIds.TaygaRestartScheduled, 2);
+        time.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.Equal(2, tayga.Started.Count);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal("tayga running (pid 103)", (await NextAsync(result => result.Healthy)).Reason);
+    }
+
+    [Fact]
+    public async Task Supervisor_ExitAfterStableRun_RestartsAfterFirstDelayAgain()
+    {
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        await NextAsync(result => result.Healthy);
+        Child(0).Exit(1);
+        await WaitForLogAsync(NatEventIds.TaygaRestartScheduled, 1);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await NextAsync(result => result.Healthy && result.Reason.Contains("102", StringComparison.Ordinal));
+
+        time.Advance(TimeSpan.FromSeconds(61));
+        Child(1).Exit(1);
+        await WaitForLogAsync(NatEventIds.TaygaRestartScheduled, 2);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal("tayga running (pid 103)", (await NextAsync(result => result.Healthy && result.Reason.Contains("103", StringComparison.Ordinal))).Reason);
+    }
+
+    [Fact]
+    public async Task Probe_ChildExitedAndTunDown_FailsWithLastExit()
+    {
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        await NextAsync(result => result.Healthy);
+        Assert.Equal("tayga running (pid 101), tun nat64 up", (await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken)).Reason);
+
+        Child(0).Exit(137);
+        await NextAsync(result => !result.Healthy);
+        var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.Equal("tayga not running (last exit: code 137, signal 9)", result.Reason);
+    }
+
+    [Fact]
+    public async Task TunNotifications_DownThenUp_PublishedOncePerChange()
+    {
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        await NextAsync(result => result.Healthy);
+
+        watcher.OnChange!(new LinkState("nat64", true, "DOWN"));
+        watcher.OnChange!(new LinkState("nat64", true, "DOWN"));
+        watcher.OnChange!(null);
+        watcher.OnChange!(new LinkState("nat64", true, "UNKNOWN"));
+
+        Assert.Equal("tun nat64 down (operstate DOWN)", (await NextAsync(result => result.Check == "tun nat64")).Reason);
+        var up = await NextAsync(result => result.Check == "tun nat64");
+        Assert.True(up.Healthy);
+        Assert.Equal("tun nat64 up", up.Reason);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await engine.DisposeAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private FakeChild Child(int index) => tayga.Started.ElementAt(index);
+
+    private async Task<CheckResult> NextAsync(Func<CheckResult, bool> match) =>
+        await Waiting.EventAsync(engine.Events, match, Bound) ?? throw new TimeoutException("no such event");
+
+    private async Task WaitForLogAsync(int eventId, int count) =>
+        Assert.True(await Waiting.UntilAsync(() => Task.FromResult(logger.Count(eventId) >= count), Bound), $"log event {eventId} not seen {count} times");
+}
