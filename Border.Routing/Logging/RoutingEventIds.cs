@@ -16,7 +16,5 @@ internal static class RoutingEventIds
 
     // FRR: 2200-2299.
     public const int FrrConfigApplied = 2200;
-
-    // Uplink: 2300-2399.
-    public const int UplinkStateRead = 2300;
+    public const int FrrBgpConfigApplied = 2201;
 }

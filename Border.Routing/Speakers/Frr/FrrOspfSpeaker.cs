@@ -12,6 +12,9 @@ namespace Border.Routing.Speakers.Frr;
 /// therefore never changes how the gateway itself forwards. What is held is read back from the self-originated
 /// AS-external LSAs in each daemon's database: exactly what the neighbours are given.
 /// The route-map's metric and type are per family, so every non-default attraction of a family shares them.
+/// FRR 8.4 re-evaluates a changed prefix-list after a fixed delay, so a non-default attraction reaches or leaves
+/// the neighbours about 5 s after the change; the defaults take about 150 ms. Dropping the <c>redistribute</c>
+/// lines takes every redistributed attraction out in about 200 ms, which is what a fail-closed stop can use.
 /// </remarks>
 internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
 {

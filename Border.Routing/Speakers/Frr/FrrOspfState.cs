@@ -13,7 +13,7 @@ internal static class FrrOspfState
     /// <summary>ospfd's <c>show ip ospf database external self-originate json</c>.</summary>
     public static IEnumerable<Attraction> ParseOspfExternal(string json)
     {
-        using var document = JsonDocument.Parse(Empty(json));
+        using var document = FrrJson.Parse(json);
         if (!document.RootElement.TryGetProperty("AS External Link States", out var states))
         {
             yield break;
@@ -38,7 +38,7 @@ internal static class FrrOspfState
     /// bare <c>::</c>, the one prefix it prints without a length.</remarks>
     public static IEnumerable<Attraction> ParseOspf6External(string json)
     {
-        using var document = JsonDocument.Parse(Empty(json));
+        using var document = FrrJson.Parse(json);
         if (!document.RootElement.TryGetProperty("asScopedLinkStateDb", out var databases))
         {
             yield break;
@@ -57,7 +57,4 @@ internal static class FrrOspfState
             yield return new Attraction(prefix, new OspfAttributes(lsa.GetProperty("metric").GetInt32(), type));
         }
     }
-
-    // A daemon with nothing to report may answer with nothing at all.
-    private static string Empty(string json) => string.IsNullOrWhiteSpace(json) ? "{}" : json;
 }

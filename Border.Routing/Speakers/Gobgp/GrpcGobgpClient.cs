@@ -149,7 +149,12 @@ internal sealed partial class GrpcGobgpClient : IGobgpClient, IDisposable
                 },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // A shutdown is not a failure of gobgpd: callers see the same exception for it as from any dependency.
+            throw new OperationCanceledException($"call to gobgpd at {options.Endpoint} cancelled", ex, cancellationToken);
+        }
+        catch (RpcException ex)
         {
             throw new SpeakerException($"gobgpd at {options.Endpoint}: {method} failed: {ex.Status.StatusCode}: {ex.Status.Detail}", ex);
         }

@@ -23,7 +23,7 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
     ];
 
     [Fact]
-    public async Task AnnounceWithdraw_EveryOspfAttraction_CoreSeesMetricAndTypeThenNot_GatewayDefaultKeepsWorking()
+    public async Task AnnounceWithdraw_EveryOspfAttraction_CoreSeesMetricAndTypeThenNot_GatewayForwardingUnchanged()
     {
         Require();
         var speaker = NewSpeaker();
@@ -38,7 +38,7 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
             await WaitForCoreAsync(attraction.Prefix, $"E1 {200 + LinkCost}");
         }
 
-        await AssertGatewayDefaultWorksAsync();
+        await AssertGatewayForwardingUnchangedAsync();
         Assert.Equal(All.ToHashSet(), await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
 
         foreach (var attraction in All)
@@ -51,7 +51,7 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
             await WaitForCoreAsync(attraction.Prefix, null);
         }
 
-        await AssertGatewayDefaultWorksAsync();
+        await AssertGatewayForwardingUnchangedAsync();
         Assert.Empty(await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
     }
 
@@ -64,7 +64,7 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
         await WaitForCoreAsync(All[2].Prefix, $"E1 {200 + LinkCost}");
 
-        await lab.RestartGatewayOspfAsync();
+        await lab.RestartGatewayFrrAsync("ospfd", "ospf6d");
         await WaitForCoreAsync(All[2].Prefix, null);
         var restored = await reconciler.ReconcileAsync(desired, TestContext.Current.CancellationToken);
         foreach (var attraction in All)
@@ -94,12 +94,22 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
 
     private FrrOspfSpeaker NewSpeaker() => new(lab.GatewayFrr(), NullLogger<FrrOspfSpeaker>.Instance);
 
-    private async Task AssertGatewayDefaultWorksAsync()
+    /// <summary>The gateway forwards as before: its default learnt over eBGP reaches the Internet side, the /96 still
+    /// goes to the translator's device and the anycast address is still delivered locally.</summary>
+    private async Task AssertGatewayForwardingUnchangedAsync()
     {
+        await RoutingLab.WaitUntilAsync(
+            async () => (await lab.Gateway.RunCheckedAsync("ip", "route", "show", "default")).StandardOutput.Contains("proto bgp", StringComparison.Ordinal),
+            Convergence,
+            "the gateway's default learnt from upstream");
         var route = await lab.Gateway.RunCheckedAsync("ip", "route", "get", RoutingLab.InternetHost);
         Assert.Contains($"via {RoutingLab.UpstreamAddress}", route.StandardOutput, StringComparison.Ordinal);
         var ping = await lab.Gateway.RunAsync("ping", "-c", "1", "-W", "2", RoutingLab.InternetHost);
         Assert.True(ping.Succeeded, ping.StandardOutput + ping.StandardError);
+        var nat64 = await lab.Gateway.RunCheckedAsync("ip", "-6", "route", "get", "2001:db8:d78:564::c633:6401");
+        Assert.Contains("dev lo", nat64.StandardOutput, StringComparison.Ordinal);
+        var anycast = await lab.Gateway.RunCheckedAsync("ip", "route", "get", "198.51.100.53");
+        Assert.StartsWith("local 198.51.100.53", anycast.StandardOutput, StringComparison.Ordinal);
     }
 
     /// <summary>The core's OSPF route for the prefix as "E1 210", or null when it has none.</summary>

@@ -1,21 +1,17 @@
 using System.Net;
 using Border.Routing;
 using Border.Routing.Attractions;
-using Border.Routing.Processes;
 using Border.Routing.Reconciliation;
 using Border.Routing.Speakers.Gobgp;
 using Border.Routing.Uplink;
 using Microsoft.Extensions.Logging.Abstractions;
+using static Border.Tests.Integration.Routing.LabAttractions;
 
 namespace Border.Tests.Integration.Routing;
 
 [Collection(RoutingLabCollection.Name)]
 public sealed class GobgpSpeakerLabTests(RoutingLab lab)
 {
-    private static readonly TimeSpan Convergence = TimeSpan.FromSeconds(20);
-    private static readonly BgpAttributes NoExport = new(new BgpCommunities([BgpCommunities.NoExport]));
-    private static readonly Attraction Pool4 = new(IPNetwork.Parse("192.0.2.0/30"), NoExport);
-    private static readonly Attraction Pool6 = new(IPNetwork.Parse("2001:db8:d78::3:0:0/125"), NoExport);
 
     [Fact]
     public async Task AnnounceWithdraw_Pools_UpstreamSeesThemWithNoExportThenNot()
@@ -43,27 +39,38 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
     }
 
     [Fact]
-    public async Task Reconcile_StalePathOfEarlierRunAndForeignPath_RemovesOursLeavesTheirs()
+    public async Task Reconcile_StalePathOfEarlierRunAndForeignPathsIncludingSamePrefix_RemovesOursLeavesTheirs()
     {
         Require();
         using var client = lab.NewGobgpClient();
-        var foreign = new GobgpRoute(IPNetwork.Parse("192.0.2.4/30"), new BgpCommunities([]), null, PathIdentifier: 0);
+        var sharedPrefix = new GobgpRoute(Pool4.Prefix, new BgpCommunities([]), null, PathIdentifier: 0);
+        var otherPrefix = new GobgpRoute(IPNetwork.Parse("192.0.2.4/30"), new BgpCommunities([]), null, PathIdentifier: 0);
         await WaitForSessionAsync();
 
-        // An earlier run of border left Pool4; somebody else (path identifier 0, as the gobgp CLI adds) added another.
+        // An earlier run of border left Pool4 (no-export); somebody else, adding with path identifier 0 as the gobgp
+        // CLI does, added the same prefix without communities and another prefix.
         await NewSpeaker(client).AnnounceAsync(Pool4, TestContext.Current.CancellationToken);
-        var foreignUuid = await client.AddPathAsync(foreign, TestContext.Current.CancellationToken);
-        await WaitForUpstreamAsync("ipv4", Pool4.Prefix, present: true);
-        await WaitForUpstreamAsync("ipv4", foreign.Prefix, present: true);
+        var sharedUuid = await client.AddPathAsync(sharedPrefix, TestContext.Current.CancellationToken);
+        var otherUuid = await client.AddPathAsync(otherPrefix, TestContext.Current.CancellationToken);
+        await WaitForUpstreamAsync("ipv4", otherPrefix.Prefix, present: true);
 
         var reconciler = new AttractionReconciler([NewSpeaker(client)], NullLogger<AttractionReconciler>.Instance);
         var results = await reconciler.ReconcileAsync(new HashSet<Attraction>(), TestContext.Current.CancellationToken);
 
         var action = Assert.Single(Assert.Single(results).Actions);
         Assert.Equal((ReconcileVerb.Withdraw, Pool4, ReconcileReasons.NotDesired), (action.Verb, action.Attraction, action.Reason));
+        var paths = await client.ListPathsAsync(System.Net.Sockets.AddressFamily.InterNetwork, TestContext.Current.CancellationToken);
+        Assert.Equal(
+            new HashSet<(IPNetwork, uint)> { (sharedPrefix.Prefix, 0), (otherPrefix.Prefix, 0) },
+            paths.Where(path => path.IsLocal).Select(path => (path.Prefix, path.PathIdentifier)).ToHashSet());
+        await RoutingLab.WaitUntilAsync(
+            async () => await UpstreamCommunitiesAsync("ipv4", Pool4.Prefix) == "",
+            Convergence,
+            "upstream to hold the foreign path for 192.0.2.0/30 (no communities) in place of ours");
+        Assert.True(await UpstreamHasAsync("ipv4", otherPrefix.Prefix), "the foreign path must stay announced");
+        Assert.True(await client.DeletePathAsync(sharedUuid, TestContext.Current.CancellationToken));
+        Assert.True(await client.DeletePathAsync(otherUuid, TestContext.Current.CancellationToken));
         await WaitForUpstreamAsync("ipv4", Pool4.Prefix, present: false);
-        Assert.True(await UpstreamHasAsync("ipv4", foreign.Prefix), "the foreign path must stay announced");
-        Assert.True(await client.DeletePathAsync(foreignUuid, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -96,11 +103,11 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
     {
         Require();
         using var client = lab.NewGobgpClient();
-        var probe = new GobgpUplinkProbe(client, [new BgpNeighbor(IPAddress.Parse(RoutingLab.UpstreamAddress), 64500)], TimeProvider.System);
+        var probe = new UplinkProbe(new GobgpUplinkSource(client), [new BgpNeighbor(IPAddress.Parse(RoutingLab.UpstreamAddress), 64500)], TimeProvider.System);
         await WaitForSessionAsync();
         await RoutingLab.WaitUntilAsync(async () => (await probe.ProbeAsync(TestContext.Current.CancellationToken)).Healthy, Convergence, "uplink up");
 
-        await ConfigureUpstreamAsync("neighbor 203.0.113.2 shutdown");
+        await lab.ConfigureUpstreamAsync("neighbor 203.0.113.2 shutdown");
         try
         {
             await RoutingLab.WaitUntilAsync(async () => !(await probe.ProbeAsync(TestContext.Current.CancellationToken)).Healthy, Convergence, "uplink down");
@@ -109,26 +116,12 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
         }
         finally
         {
-            await ConfigureUpstreamAsync("no neighbor 203.0.113.2 shutdown");
+            await lab.ConfigureUpstreamAsync("no neighbor 203.0.113.2 shutdown");
         }
 
         await RoutingLab.WaitUntilAsync(async () => (await probe.ProbeAsync(TestContext.Current.CancellationToken)).Healthy, Convergence, "uplink up again");
         var up = await probe.ProbeAsync(TestContext.Current.CancellationToken);
         Assert.Contains("default received from 203.0.113.1", up.Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Client_GobgpdUnreachable_ErrorNamesEndpoint()
-    {
-        using var client = new GrpcGobgpClient(
-            new GobgpOptions { Endpoint = "unix:///nonexistent/border-test.sock", RetryAttempts = 1, RetryDelay = TimeSpan.FromMilliseconds(10) },
-            TimeProvider.System,
-            NullLogger<GrpcGobgpClient>.Instance);
-
-        var error = await Assert.ThrowsAsync<Border.Routing.Speakers.SpeakerException>(
-            () => client.ListPeersAsync(TestContext.Current.CancellationToken));
-
-        Assert.StartsWith("gobgpd at unix:///nonexistent/border-test.sock: ListPeer failed: Unavailable", error.Message, StringComparison.Ordinal);
     }
 
     private static void Require()
@@ -147,28 +140,12 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
             Convergence,
             "eBGP gobgpd-upstream Established");
 
-    private Task ConfigureUpstreamAsync(string line) =>
-        NetworkNamespace.Runner.RunCheckedAsync(
-            "/usr/bin/vtysh",
-            ["--vty_socket", lab.VtyDirectory(lab.Upstream), "-c", "configure terminal", "-c", "router bgp 64500", "-c", line],
-            TimeSpan.FromSeconds(10));
-
-    private async Task<bool> UpstreamHasAsync(string afi, IPNetwork prefix)
-    {
-        var table = await lab.VtyshJsonAsync(lab.Upstream, $"show bgp {afi} unicast json");
-        return table.TryGetProperty("routes", out var routes) && routes.TryGetProperty(prefix.ToString(), out _);
-    }
-
-    private async Task<string> UpstreamCommunitiesAsync(string afi, IPNetwork prefix)
-    {
-        var route = await lab.VtyshJsonAsync(lab.Upstream, $"show bgp {afi} unicast {prefix} json");
-        return string.Join(' ', route.GetProperty("paths").EnumerateArray()
-            .Select(path => path.TryGetProperty("community", out var community) ? community.GetProperty("string").GetString() : "none"));
-    }
-
     private Task WaitForUpstreamAsync(string afi, IPNetwork prefix, bool present) =>
-        RoutingLab.WaitUntilAsync(
-            async () => await UpstreamHasAsync(afi, prefix) == present,
-            Convergence,
-            $"{prefix} {(present ? "in" : "gone from")} upstream's BGP table");
+        lab.WaitForUpstreamAsync(afi, prefix, RoutingLab.GobgpdAddress, present);
+
+    private async Task<string?> UpstreamCommunitiesAsync(string afi, IPNetwork prefix) =>
+        (await lab.UpstreamPathsAsync(afi, prefix)).SingleOrDefault(path => path.Peer == RoutingLab.GobgpdAddress).Communities;
+
+    private async Task<bool> UpstreamHasAsync(string afi, IPNetwork prefix) =>
+        (await lab.UpstreamPathsAsync(afi, prefix)).Any(path => path.Peer == RoutingLab.GobgpdAddress);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.Json;
 using Border.Routing;
 using Border.Routing.Processes;
@@ -10,16 +11,19 @@ namespace Border.Tests.Integration.Routing;
 
 /// <summary>The routing lab shared by the routing integration tests: a site core, a gateway and an upstream.</summary>
 /// <remarks>
-/// core (FRR ospfd/ospf6d) -- gw (FRR zebra/ospfd/ospf6d, gobgpd) -- upstream (FRR bgpd, AS 64500, sends a default).
+/// core (FRR ospfd/ospf6d) -- gw (FRR zebra/ospfd/ospf6d/bgpd, gobgpd) -- upstream (FRR bgpd, AS 64500, sends a default).
+/// The gateway speaks BGP twice, so both speakers are judged by the same upstream: gobgpd from 203.0.113.2 (it only
+/// connects out), bgpd from 203.0.113.3 (listening there only).
 /// gobgpd serves its API on a Unix socket in the lab directory: the test process reaches it from the root
 /// namespace through the file system, and no address outside the namespaces is ever bound.
-/// The gateway's own default is a kernel route via the upstream, the anycast addresses sit on its loopback and
-/// the NAT64 /96 is a kernel route, as a translator's tun route would be.
+/// The gateway's own default is the one its bgpd learns from the upstream, the anycast addresses sit on its
+/// loopback and the NAT64 /96 is a kernel route, as a translator's tun route would be.
 /// </remarks>
 public sealed class RoutingLab : IAsyncLifetime
 {
     public const string UpstreamAddress = "203.0.113.1";
-    public const string GatewayUpstreamAddress = "203.0.113.2";
+    public const string GobgpdAddress = "203.0.113.2";
+    public const string BgpdAddress = "203.0.113.3";
     public const string InternetHost = "203.0.113.200";
     private static int counter;
     private readonly List<NetworkNamespace> namespaces = [];
@@ -55,17 +59,17 @@ public sealed class RoutingLab : IAsyncLifetime
         await Gateway.AddAddressAsync("g-core", "198.51.100.98/30");
         await Core.AddAddressAsync("c-gw", "2001:db8:d78:5f0::1/64");
         await Gateway.AddAddressAsync("g-core", "2001:db8:d78:5f0::2/64");
-        await Gateway.AddAddressAsync("g-up", "203.0.113.2/29");
+        await Gateway.AddAddressAsync("g-up", GobgpdAddress + "/29");
+        await Gateway.AddAddressAsync("g-up", BgpdAddress + "/29");
         await Upstream.AddAddressAsync("u-gw", "203.0.113.1/29");
         await Upstream.AddAddressAsync("lo", InternetHost + "/32");
         await Gateway.AddAddressAsync("lo", "198.51.100.53/32");
         await Gateway.AddAddressAsync("lo", "2001:db8:d78:500::1:0/128");
         await Gateway.RunCheckedAsync("ip", "-6", "route", "add", "2001:db8:d78:564::/96", "dev", "lo");
-        await Gateway.AddRouteAsync("default", UpstreamAddress);
         await Gateway.EnableForwardingAsync();
 
         await StartFrrAsync(Core, CoreConfig, "zebra", "ospfd", "ospf6d");
-        await StartFrrAsync(Gateway, GatewayConfig, "zebra", "ospfd", "ospf6d");
+        await StartFrrAsync(Gateway, GatewayConfig, "zebra", "ospfd", "ospf6d", "bgpd");
         await StartFrrAsync(Upstream, UpstreamConfig, "zebra", "bgpd");
         await File.WriteAllTextAsync(Path.Combine(Directory, "gobgpd.toml"), GobgpConfig);
         StartGobgpd();
@@ -109,10 +113,10 @@ public sealed class RoutingLab : IAsyncLifetime
         StartGobgpd();
     }
 
-    /// <summary>Ends the gateway's OSPF daemons by their pid files and starts them again from the lab's file.</summary>
-    public async Task RestartGatewayOspfAsync()
+    /// <summary>Ends gateway FRR daemons by their pid files and starts them again from the lab's file.</summary>
+    public async Task RestartGatewayFrrAsync(params string[] daemons)
     {
-        foreach (var daemon in (string[])["ospfd", "ospf6d"])
+        foreach (var daemon in daemons)
         {
             var pidFile = Path.Combine(VtyDirectory(Gateway), daemon + ".pid");
             var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
@@ -121,8 +125,36 @@ public sealed class RoutingLab : IAsyncLifetime
             File.Delete(pidFile);
         }
 
-        await StartFrrAsync(Gateway, null, "ospfd", "ospf6d");
+        await StartFrrAsync(Gateway, null, daemons);
     }
+
+    /// <summary>The upstream's paths for a prefix: who sent each, and its communities.</summary>
+    internal async Task<IReadOnlyList<(string Peer, string Communities)>> UpstreamPathsAsync(string afi, IPNetwork prefix)
+    {
+        var route = await VtyshJsonAsync(Upstream, $"show bgp {afi} unicast {prefix} json");
+        if (!route.TryGetProperty("paths", out var paths))
+        {
+            return [];
+        }
+
+        return [.. paths.EnumerateArray().Select(path => (
+            path.GetProperty("peer").GetProperty("peerId").GetString()!,
+            path.TryGetProperty("community", out var community) ? community.GetProperty("string").GetString()! : ""))];
+    }
+
+    /// <summary>Waits until the upstream has (or no longer has) a path for the prefix from the given gateway address.</summary>
+    internal Task WaitForUpstreamAsync(string afi, IPNetwork prefix, string from, bool present) =>
+        WaitUntilAsync(
+            async () => (await UpstreamPathsAsync(afi, prefix)).Any(path => path.Peer == from) == present,
+            TimeSpan.FromSeconds(20),
+            $"{prefix} from {from} {(present ? "in" : "gone from")} upstream's BGP table");
+
+    /// <summary>Shuts or reopens the upstream's side of a session.</summary>
+    internal Task ConfigureUpstreamAsync(string line) =>
+        NetworkNamespace.Runner.RunCheckedAsync(
+            "/usr/bin/vtysh",
+            ["--vty_socket", VtyDirectory(Upstream), "-c", "configure terminal", "-c", "router bgp 64500", "-c", line],
+            TimeSpan.FromSeconds(10));
 
     internal async Task<string> VtyshAsync(NetworkNamespace ns, string command)
     {
@@ -197,9 +229,11 @@ public sealed class RoutingLab : IAsyncLifetime
 
         foreach (var daemon in daemons)
         {
+            // The gateway's bgpd listens only on its own address, so the upstream never reaches it through gobgpd's.
+            string[] listen = daemon == "bgpd" && ns == Gateway ? ["-l", BgpdAddress] : [];
             await ns.RunCheckedAsync(
-                "/usr/lib/frr/" + daemon, "-d", "-N", ns.Name, "-f", configFile, "-i", Path.Combine(vty, daemon + ".pid"),
-                "--vty_socket", vty, "-z", Path.Combine(vty, "zserv.api"));
+                "/usr/lib/frr/" + daemon,
+                ["-d", "-N", ns.Name, "-f", configFile, "-i", Path.Combine(vty, daemon + ".pid"), "--vty_socket", vty, "-z", Path.Combine(vty, "zserv.api"), .. listen]);
         }
     }
 
@@ -235,6 +269,16 @@ public sealed class RoutingLab : IAsyncLifetime
         interface g-core
         {OspfInterface}
         {OspfRouter("198.51.100.98")}
+        router bgp 64513
+         bgp router-id 203.0.113.3
+         no bgp ebgp-requires-policy
+         neighbor 203.0.113.1 remote-as 64500
+         neighbor 203.0.113.1 update-source 203.0.113.3
+         neighbor 203.0.113.1 advertisement-interval 0
+         neighbor 203.0.113.1 timers connect 1
+         address-family ipv6 unicast
+          neighbor 203.0.113.1 activate
+         exit-address-family
         """;
 
     private const string UpstreamConfig = """
@@ -246,11 +290,16 @@ public sealed class RoutingLab : IAsyncLifetime
          neighbor 203.0.113.2 remote-as 64513
          neighbor 203.0.113.2 advertisement-interval 0
          neighbor 203.0.113.2 timers connect 1
+         neighbor 203.0.113.3 remote-as 64513
+         neighbor 203.0.113.3 advertisement-interval 0
+         neighbor 203.0.113.3 timers connect 1
          address-family ipv4 unicast
           neighbor 203.0.113.2 default-originate
+          neighbor 203.0.113.3 default-originate
          exit-address-family
          address-family ipv6 unicast
           neighbor 203.0.113.2 activate
+          neighbor 203.0.113.3 activate
          exit-address-family
         """;
 
