@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Border.Nat.Health;
 using Border.Nat.Tools;
 using Border.Routing.Health;
@@ -39,7 +40,7 @@ internal sealed partial class JoolEngine : INatEngine
 
     public string Name => "jool";
 
-    public System.Threading.Channels.ChannelReader<CheckResult> Events => events.Events;
+    public ChannelReader<CheckResult> Events => events.Events;
 
     public IReadOnlyList<RecordedProbe> Probes { get; }
 

@@ -15,7 +15,7 @@ internal sealed class IpMonitorLinkWatcher(IProcessLauncher launcher, NatToolOpt
                 onChange(change.State);
             }
         });
-        return new Stopper(child);
+        return new ChildStopper(child);
     }
 
     /// <summary>Reads one notification: <c>7: nat64: &lt;NO-CARRIER,POINTOPOINT,UP&gt; mtu 1500 ... state DOWN ...</c>,
@@ -46,13 +46,4 @@ internal sealed class IpMonitorLinkWatcher(IProcessLauncher launcher, NatToolOpt
     }
 
     internal sealed record LinkChange(LinkState? State);
-
-    private sealed class Stopper(IChildProcess child) : IDisposable
-    {
-        public void Dispose()
-        {
-            child.Kill();
-            child.Dispose();
-        }
-    }
 }

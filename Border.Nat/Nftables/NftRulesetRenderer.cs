@@ -9,6 +9,9 @@ namespace Border.Nat.Nftables;
 /// The script first declares the table, then deletes it, then defines it whole: declaring makes the delete
 /// succeed on a first apply, and delete-then-define inside one transaction replaces every chain and rule
 /// atomically without touching any other table.
+/// Each source prefix gets a rule of its own rather than a place in an anonymous set: nft sorts a set and merges
+/// adjacent prefixes into ranges when it lists it back, so a set would never read back as rendered and the
+/// drift check would re-apply for ever. A host prefix is written as the bare address, as nft lists it.
 /// </remarks>
 internal static class NftRulesetRenderer
 {
@@ -23,14 +26,17 @@ internal static class NftRulesetRenderer
         text.Append("\t\tct state invalid drop\n");
         foreach (var rule in options.Forwards)
         {
-            text.Append("\t\tiifname \"").Append(rule.IngressInterface).Append("\" oifname \"").Append(rule.EgressInterface).Append("\" ");
-            text.Append(Match("saddr", rule.Sources));
-            if (rule.Destination is { } destination)
+            foreach (var source in rule.Sources)
             {
-                text.Append(' ').Append(Match("daddr", [destination]));
-            }
+                text.Append("\t\tiifname \"").Append(rule.IngressInterface).Append("\" oifname \"").Append(rule.EgressInterface).Append("\" ");
+                text.Append(Match("saddr", source));
+                if (rule.Destination is { } destination)
+                {
+                    text.Append(' ').Append(Match("daddr", destination));
+                }
 
-            text.Append(" ct state new accept comment \"").Append(rule.Service).Append("\"\n");
+                text.Append(" ct state new accept comment \"").Append(rule.Service).Append("\"\n");
+            }
         }
 
         text.Append("\t}\n\n");
@@ -38,10 +44,12 @@ internal static class NftRulesetRenderer
         text.Append("\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
         foreach (var nat in options.SourceNats)
         {
-            var family = Family(nat.Pool);
-            text.Append("\t\toifname \"").Append(options.UplinkInterface).Append("\" ").Append(Match("saddr", nat.Sources));
-            text.Append(" snat ").Append(family).Append(" to ").Append(AddressRange(nat.Pool));
-            text.Append(" comment \"").Append(nat.Service).Append("\"\n");
+            foreach (var source in nat.Sources)
+            {
+                text.Append("\t\toifname \"").Append(options.UplinkInterface).Append("\" ").Append(Match("saddr", source));
+                text.Append(" snat ").Append(Family(nat.Pool)).Append(" to ").Append(AsListed(nat.Pool));
+                text.Append(" comment \"").Append(nat.Service).Append("\"\n");
+            }
         }
 
         text.Append("\t}\n");
@@ -53,21 +61,14 @@ internal static class NftRulesetRenderer
     public static string RenderScript(NftablesOptions options) =>
         $"table inet {options.Table}\ndelete table inet {options.Table}\n" + RenderTable(options);
 
-    private static string Match(string field, IReadOnlyList<IPNetwork> prefixes)
-    {
-        var family = Family(prefixes[0]);
-        var set = prefixes.Count == 1
-            ? prefixes[0].ToString()
-            : "{ " + string.Join(", ", prefixes.Select(prefix => prefix.ToString())) + " }";
-        return $"{family} {field} {set}";
-    }
+    private static string Match(string field, IPNetwork prefix) => $"{Family(prefix)} {field} {AsListed(prefix)}";
 
     private static string Family(IPNetwork prefix) =>
         prefix.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? "ip" : "ip6";
 
-    /// <summary>A pool as nft prints it back: a prefix, or a single address standing alone.</summary>
-    /// <remarks>nft accepts a range too, but lists an aligned range as its prefix; rendering the prefix keeps the
-    /// rendering equal to the read-back, so drift detection compares like with like.</remarks>
-    internal static string AddressRange(IPNetwork pool) =>
-        pool.PrefixLength == pool.BaseAddress.GetAddressBytes().Length * 8 ? pool.BaseAddress.ToString() : pool.ToString();
+    /// <summary>A prefix as nft prints it back: a host prefix as the bare address.</summary>
+    /// <remarks>nft also accepts a pool as a range, but lists an aligned range as its prefix; rendering the prefix
+    /// keeps the rendering equal to the read-back, so drift detection compares like with like.</remarks>
+    internal static string AsListed(IPNetwork prefix) =>
+        prefix.PrefixLength == prefix.BaseAddress.GetAddressBytes().Length * 8 ? prefix.BaseAddress.ToString() : prefix.ToString();
 }

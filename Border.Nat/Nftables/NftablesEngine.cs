@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Border.Nat.Health;
 using Border.Routing.Health;
 using Microsoft.Extensions.Logging;
@@ -9,23 +10,30 @@ namespace Border.Nat.Nftables;
 /// Apply lists the live table first and changes nothing when it already matches, so re-applying is a no-op; when
 /// it differs the whole table is replaced in one <c>nft -f</c> transaction that names only our table. The probe
 /// compares the live table with the rendering; drift (deleted or edited by someone) is a failing result that
-/// says what differed, is published as an event at once, and is healed by re-applying.
+/// says what differed, is published as an event at once, and is healed by re-applying. A deleted table is not left
+/// to the next probe: the kernel's notification of the deletion triggers the same check and heal at once (our own
+/// apply deletes and re-adds the table in one transaction, which the check then finds whole).
 /// </remarks>
-internal sealed partial class NftablesEngine : INatEngine
+internal sealed partial class NftablesEngine : INatEngine, IDisposable
 {
     private const string Family = "inet";
     private readonly NftablesOptions options;
     private readonly INftables nft;
+    private readonly INftTableWatcher watcher;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Lock gate = new();
+    private IDisposable? watch;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly HealthEventStream events = new();
     private readonly string table;
     private readonly string check;
 
-    public NftablesEngine(NftablesOptions options, INftables nft, TimeProvider time, ILogger<NftablesEngine> logger)
+    public NftablesEngine(NftablesOptions options, INftables nft, INftTableWatcher watcher, TimeProvider time, ILogger<NftablesEngine> logger)
     {
         this.options = options;
         this.nft = nft;
+        this.watcher = watcher;
         this.time = time;
         this.logger = logger;
         table = NftRulesetRenderer.RenderTable(options);
@@ -35,12 +43,17 @@ internal sealed partial class NftablesEngine : INatEngine
 
     public string Name => "nftables";
 
-    public System.Threading.Channels.ChannelReader<CheckResult> Events => events.Events;
+    public ChannelReader<CheckResult> Events => events.Events;
 
     public IReadOnlyList<RecordedProbe> Probes { get; }
 
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
+        lock (gate)
+        {
+            watch ??= watcher.Watch(Family, options.Table, OnDeleted);
+        }
+
         var live = await nft.ListTableAsync(Family, options.Table, cancellationToken).ConfigureAwait(false);
         if (live is not null && NftRulesetDiff.Compare(table, live).Count == 0)
         {
@@ -50,6 +63,18 @@ internal sealed partial class NftablesEngine : INatEngine
 
         await nft.ApplyAsync(NftRulesetRenderer.RenderScript(options), cancellationToken).ConfigureAwait(false);
         LogApplied(options.Table);
+    }
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        lock (gate)
+        {
+            watch?.Dispose();
+            watch = null;
+        }
+
+        events.Complete();
     }
 
     public Task<CheckResult> ReadBackAsync(CancellationToken cancellationToken) =>
@@ -92,5 +117,23 @@ internal sealed partial class NftablesEngine : INatEngine
         LogHealed(options.Table);
         events.Publish(CheckRun.Now(check, time, Finding.Pass($"table {Family} {options.Table} re-applied")));
         return Finding.Fail($"{found.Reason}; re-applied");
+    }
+
+    private void OnDeleted() => _ = HealAfterDeletionAsync(stopping.Token);
+
+    private async Task HealAfterDeletionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CheckAndHealAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogHealFailed(ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // border is stopping; the table is left as it is.
+        }
     }
 }

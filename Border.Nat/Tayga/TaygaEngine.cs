@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Border.Nat.Health;
 using Border.Nat.Links;
 using Border.Nat.Processes;
@@ -16,10 +17,12 @@ namespace Border.Nat.Tayga;
 /// that doubles with each consecutive exit up to a cap, and starts from the first delay again after a stable run.
 /// The kernel's link notifications report the tun going down (Tayga's death drops its carrier) or away. Stateful
 /// NAT64 needs border's nft table to SNAT the dynamic pool to the IPv4 pool; that rule belongs to the nftables engine.
+/// The probes check the process and the tun, and, when a target is configured, ping it through the NAT64 prefix.
 /// </remarks>
 internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
 {
     private const int MaxDoublings = 16;
+    private const string ProcessCheck = "tayga-process";
     private readonly TaygaOptions options;
     private readonly TaygaEngineOptions engineOptions;
     private readonly ITayga tayga;
@@ -30,7 +33,6 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
     private readonly HealthEventStream events = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly string config;
-    private readonly string processCheck = "tayga-process";
     private readonly string tunCheck;
     private readonly Lock gate = new();
     private Task? supervisor;
@@ -47,7 +49,8 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
         IIpLinks links,
         ILinkWatcher watcher,
         TimeProvider time,
-        ILogger<TaygaEngine> logger)
+        ILogger<TaygaEngine> logger,
+        IProbe? dataPlane = null)
     {
         this.options = options;
         this.engineOptions = engineOptions;
@@ -58,12 +61,14 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
         this.logger = logger;
         config = TaygaConfigRenderer.Render(options);
         tunCheck = $"tun {options.TunDevice}";
-        Probes = [new RecordedProbe(new DelegateProbe("tayga", time, CheckAsync))];
+        Probes = dataPlane is null
+            ? [new RecordedProbe(new DelegateProbe("tayga", time, CheckAsync))]
+            : [new RecordedProbe(new DelegateProbe("tayga", time, CheckAsync)), new RecordedProbe(dataPlane)];
     }
 
     public string Name => "tayga";
 
-    public System.Threading.Channels.ChannelReader<CheckResult> Events => events.Events;
+    public ChannelReader<CheckResult> Events => events.Events;
 
     public IReadOnlyList<RecordedProbe> Probes { get; }
 
@@ -178,7 +183,7 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
             catch (CommandFailedException ex)
             {
                 LogStartFailed(ex.Message);
-                events.Publish(CheckRun.Now(processCheck, time, Finding.Fail($"tayga could not start: {ex.Message}")));
+                events.Publish(CheckRun.Now(ProcessCheck, time, Finding.Fail($"tayga could not start: {ex.Message}")));
                 if (!await WaitToRestartAsync(attempt++, stop).ConfigureAwait(false))
                 {
                     return;
@@ -193,7 +198,7 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
             }
 
             LogStarted(child.Id);
-            events.Publish(CheckRun.Now(processCheck, time, Finding.Pass($"tayga running (pid {child.Id})")));
+            events.Publish(CheckRun.Now(ProcessCheck, time, Finding.Pass($"tayga running (pid {child.Id})")));
             var started = time.GetTimestamp();
             ProcessExit exit;
             using (stop.Register(child.Kill))
@@ -217,7 +222,7 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
             }
 
             LogExited(child.Id, exit.ToString());
-            events.Publish(CheckRun.Now(processCheck, time, Finding.Fail($"tayga exited ({exit})")));
+            events.Publish(CheckRun.Now(ProcessCheck, time, Finding.Fail($"tayga exited ({exit})")));
             if (time.GetElapsedTime(started) >= engineOptions.StableRun)
             {
                 attempt = 0;

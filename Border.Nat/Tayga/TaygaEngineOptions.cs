@@ -18,4 +18,12 @@ public sealed record TaygaEngineOptions
     /// <summary>A run at least this long counts as stable: the next exit restarts after the first delay again.</summary>
     /// <value>Defaults to 60 seconds.</value>
     public TimeSpan StableRun { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>An IPv4 address the NAT64 data-plane probe pings through the prefix; none means no such probe.</summary>
+    /// <value>Defaults to none: the target must be a host the operator knows answers ICMP.</value>
+    public System.Net.IPAddress? ProbeTarget { get; init; }
+
+    /// <summary>How long the data-plane probe waits for the echo reply.</summary>
+    /// <value>Defaults to 2 seconds.</value>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -29,6 +29,10 @@ public sealed record NatToolOptions
     /// <value>Defaults to <c>/usr/sbin/unbound-checkconf</c>.</value>
     public string UnboundCheckconf { get; init; } = "/usr/sbin/unbound-checkconf";
 
+    /// <summary>The iputils <c>ping</c> binary, for the NAT64 data-plane probe.</summary>
+    /// <value>Defaults to <c>/usr/bin/ping</c>.</value>
+    public string Ping { get; init; } = "/usr/bin/ping";
+
     /// <summary>How long one tool call may run before it is killed and counted as failed.</summary>
     /// <value>Defaults to 10 seconds.</value>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -1,5 +1,6 @@
 using Border.Nat.Anycast;
 using Border.Nat.Dns;
+using System.Threading.Channels;
 using Border.Nat.Health;
 using Border.Nat.Tools;
 using Border.Routing.Health;
@@ -51,7 +52,7 @@ internal sealed partial class UnboundEngine : INatEngine
 
     public string Name => "unbound";
 
-    public System.Threading.Channels.ChannelReader<CheckResult> Events => events.Events;
+    public ChannelReader<CheckResult> Events => events.Events;
 
     public IReadOnlyList<RecordedProbe> Probes { get; }
 

@@ -1,11 +1,8 @@
 using System.Net;
-using Border.Routing.Processes;
 using Border.Nat.Anycast;
-using Border.Nat.Dns;
-using Border.Nat.Links;
 using Border.Nat.Tayga;
 using Border.Nat.Unbound;
-using Microsoft.Extensions.Logging.Abstractions;
+using Border.Routing.Processes;
 
 namespace Border.Tests.Integration.Nat;
 
@@ -94,32 +91,18 @@ internal static class Dns64Lab
             "the gateway's resolver did not stop");
     }
 
-    public static UnboundEngine ResolverEngine(NatLab lab, UnboundOptions options)
-    {
-        var runner = new NamespacedCommandRunner(lab.Gateway.Name);
-        return new UnboundEngine(
-            options,
-            ResolverEngine(lab),
-            new UnboundCli(runner, lab.Tools),
-            new AnycastAddresses(new AnycastOptions(), new IpCli(runner, lab.Tools), NullLogger<AnycastAddresses>.Instance),
-            new UdpDnsClient(new NamespacedSocketFactory(lab.Gateway.Name)),
-            TimeProvider.System,
-            NullLogger<UnboundEngine>.Instance);
-    }
+    public static UnboundEngine ResolverEngine(NatLab lab, UnboundOptions options) =>
+        lab.Engines.Unbound(options, ResolverEngine(lab), new AnycastOptions());
 
-    public static TaygaEngine TaygaEngine(NatLab lab)
-    {
-        var runner = new NamespacedCommandRunner(lab.Gateway.Name);
-        var launcher = new NamespacedProcessLauncher(lab.Gateway.Name);
-        return new TaygaEngine(
+    public static TaygaEngine TaygaEngine(NatLab lab, TimeSpan? firstRestartDelay = null) =>
+        lab.Engines.Tayga(
             Tayga(lab),
-            new TaygaEngineOptions { ConfigPath = Path.Combine(lab.Directory, "tayga.conf"), FirstRestartDelay = TimeSpan.FromMilliseconds(100) },
-            new TaygaCli(runner, launcher, lab.Tools),
-            new IpCli(runner, lab.Tools),
-            new IpMonitorLinkWatcher(launcher, lab.Tools),
-            TimeProvider.System,
-            NullLogger<TaygaEngine>.Instance);
-    }
+            new TaygaEngineOptions
+            {
+                ConfigPath = Path.Combine(lab.Directory, "tayga.conf"),
+                FirstRestartDelay = firstRestartDelay ?? TimeSpan.FromMilliseconds(100),
+                ProbeTarget = IPAddress.Parse(NatLab.ServerV4),
+            });
 
     public static void RequireTools()
     {

@@ -1,5 +1,7 @@
 using System.Net;
+using Border.Nat;
 using Border.Nat.Jool;
+using Border.Nat.Tools;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Border.Tests.Integration.Nat;
@@ -23,12 +25,15 @@ public sealed class JoolEngineIntegrationTests
         var directory = Directory.CreateTempSubdirectory("border-jool-").FullName;
         try
         {
-            var engine = new JoolEngine(
-                new JoolOptions { Pool6 = IPNetwork.Parse(NatLab.Nat64Prefix), Pool4 = IPNetwork.Parse(NatLab.Pool4) },
-                new JoolEngineOptions { InstanceFilePath = Path.Combine(directory, "jool.json") },
-                new JoolCli(new NamespacedCommandRunner(gateway.Name), new Border.Nat.Tools.NatToolOptions()),
+            var engine = new NatEngineFactory(
+                new NatToolOptions(),
+                new NamespacedCommandRunner(gateway.Name),
+                new NamespacedProcessLauncher(gateway.Name),
+                new NamespacedSocketFactory(gateway.Name),
                 TimeProvider.System,
-                NullLogger<JoolEngine>.Instance);
+                NullLoggerFactory.Instance).Jool(
+                    new JoolOptions { Pool6 = IPNetwork.Parse(NatLab.Nat64Prefix), Pool4 = IPNetwork.Parse(NatLab.Pool4) },
+                    new JoolEngineOptions { InstanceFilePath = Path.Combine(directory, "jool.json") });
             var ct = TestContext.Current.CancellationToken;
 
             var applying = await Assert.ThrowsAsync<JoolModuleMissingException>(() => engine.ApplyAsync(ct));

@@ -1,6 +1,8 @@
 using System.Net;
+using Border.Nat;
 using Border.Nat.Nftables;
 using Border.Nat.Tools;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Border.Tests.Integration.Nat;
 
@@ -42,6 +44,13 @@ internal sealed class NatLab : IAsyncDisposable
         Directory = directory;
         spaces = [gateway, client6, insideHost, internet];
         Tools = new NatToolOptions { CommandTimeout = TimeSpan.FromSeconds(10) };
+        Engines = new NatEngineFactory(
+            Tools,
+            new NamespacedCommandRunner(gateway.Name),
+            new NamespacedProcessLauncher(gateway.Name),
+            new NamespacedSocketFactory(gateway.Name),
+            TimeProvider.System,
+            NullLoggerFactory.Instance);
     }
 
     public NetworkNamespace Gateway { get; }
@@ -56,6 +65,9 @@ internal sealed class NatLab : IAsyncDisposable
     public string Directory { get; }
 
     public NatToolOptions Tools { get; }
+
+    /// <summary>Builds engines exactly as production does, with every command and socket inside the gateway.</summary>
+    public NatEngineFactory Engines { get; }
 
     public static async Task<NatLab> CreateAsync()
     {
@@ -96,6 +108,9 @@ internal sealed class NatLab : IAsyncDisposable
             new SourceNat("nat64", [IPNetwork.Parse(TaygaPool)], IPNetwork.Parse(Pool4)),
         ],
     };
+
+    /// <summary>The nftables engine for this lab's table, with Tayga's tun named <c>nat64</c>.</summary>
+    public NftablesEngine NftablesEngine() => Engines.Nftables(Nftables("nat64"));
 
     /// <summary>Starts a TCP server on the Internet side that tells each client the source address it saw.</summary>
     /// <remarks>ncat runs <c>env</c> for each connection, with NCAT_REMOTE_ADDR set: no shell is involved.</remarks>

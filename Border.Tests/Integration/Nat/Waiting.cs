@@ -26,8 +26,13 @@ internal static class Waiting
         return await condition();
     }
 
-    /// <summary>The first event matching <paramref name="match"/> within <paramref name="timeout"/>, or null.</summary>
-    public static async Task<CheckResult?> EventAsync(ChannelReader<CheckResult> events, Func<CheckResult, bool> match, TimeSpan timeout)
+    /// <summary>The first event matching <paramref name="match"/> within <paramref name="timeout"/>, or null; every
+    /// event read on the way, the match included, is added to <paramref name="seen"/> when given.</summary>
+    public static async Task<CheckResult?> EventAsync(
+        ChannelReader<CheckResult> events,
+        Func<CheckResult, bool> match,
+        TimeSpan timeout,
+        List<CheckResult>? seen = null)
     {
         using var deadline = new CancellationTokenSource(timeout);
         try
@@ -36,6 +41,7 @@ internal static class Waiting
             {
                 while (events.TryRead(out var result))
                 {
+                    seen?.Add(result);
                     if (match(result))
                     {
                         return result;

@@ -86,14 +86,70 @@ public sealed class NftablesEngineTests
         Assert.StartsWith("/usr/sbin/nft could not start", result.Reason, StringComparison.Ordinal);
     }
 
-    private static NftablesEngine Engine(FakeNftables nft) => new(Options, nft, TimeProvider.System, NullLogger<NftablesEngine>.Instance);
+    [Fact]
+    public async Task TableDeletedNotification_TableGone_PublishesAndHealsWithoutWaitingForProbe()
+    {
+        var nft = new FakeNftables { AllowApply = true };
+        var watcher = new FakeTableWatcher();
+        using var engine = Engine(nft, watcher);
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(("inet", "border"), watcher.Watched);
+        nft.Live = null;
+
+        watcher.OnDeleted!();
+
+        var fault = await Integration.Nat.Waiting.EventAsync(engine.Events, result => !result.Healthy, TimeSpan.FromSeconds(5));
+        Assert.Equal("table inet border missing", fault?.Reason);
+        var healed = await Integration.Nat.Waiting.EventAsync(engine.Events, result => result.Healthy, TimeSpan.FromSeconds(5));
+        Assert.Equal("table inet border re-applied", healed?.Reason);
+        Assert.Equal(2, nft.Applied.Count);
+    }
+
+    [Fact]
+    public async Task TableDeletedNotification_OwnApplyLeftTableWhole_NothingPublished()
+    {
+        var nft = new FakeNftables { AllowApply = true };
+        var watcher = new FakeTableWatcher();
+        using var engine = Engine(nft, watcher);
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        nft.AllowApply = false;
+
+        watcher.OnDeleted!();
+
+        Assert.True((await engine.ReadBackAsync(TestContext.Current.CancellationToken)).Healthy);
+        Assert.Null(await Integration.Nat.Waiting.EventAsync(engine.Events, _ => true, TimeSpan.FromMilliseconds(200)));
+    }
+
+    private static NftablesEngine Engine(FakeNftables nft, FakeTableWatcher? watcher = null) =>
+        new(Options, nft, watcher ?? new FakeTableWatcher(), TimeProvider.System, NullLogger<NftablesEngine>.Instance);
+
+    private sealed class FakeTableWatcher : INftTableWatcher
+    {
+        public (string Family, string Table)? Watched { get; private set; }
+
+        public Action? OnDeleted { get; private set; }
+
+        public IDisposable Watch(string family, string table, Action onDeleted)
+        {
+            Watched = (family, table);
+            OnDeleted = onDeleted;
+            return new NoWatch();
+        }
+
+        private sealed class NoWatch : IDisposable
+        {
+            public void Dispose()
+            {
+            }
+        }
+    }
 
     /// <summary>One table in memory; applying replaces it. Fails loudly on an apply the test did not allow.</summary>
     private sealed class FakeNftables : INftables
     {
         public string? Live { get; set; }
 
-        public bool AllowApply { get; init; }
+        public bool AllowApply { get; set; }
 
         public string? Refusal { get; init; }
 

@@ -112,6 +112,36 @@ public sealed class TaygaEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Apply_ConfigEditedOnDisk_RewritesAndRestartsAtOnceWithoutBackoff()
+    {
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        await NextAsync(result => result.Healthy);
+        var configPath = Path.Combine(directory, "tayga.conf");
+        var rendered = await File.ReadAllTextAsync(configPath, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(configPath, "tun-device other\n", TestContext.Current.CancellationToken);
+
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(rendered, await File.ReadAllTextAsync(configPath, TestContext.Current.CancellationToken));
+        Assert.Equal("tayga exited (code 137, signal 9)", (await NextAsync(result => !result.Healthy)).Reason);
+        Assert.Equal("tayga running (pid 102)", (await NextAsync(result => result.Healthy)).Reason);
+        Assert.Equal(0, logger.Count(NatEventIds.TaygaRestartScheduled));
+    }
+
+    [Fact]
+    public async Task Apply_Again_Unchanged_KeepsTheRunningChild()
+    {
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        await NextAsync(result => result.Healthy);
+
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+
+        Assert.Single(tayga.Started);
+        Assert.False(Child(0).Exited.IsCompleted);
+        Assert.Equal(1, tayga.TunsMade);
+    }
+
+    [Fact]
     public async Task Probe_ChildExitedAndTunDown_FailsWithLastExit()
     {
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
