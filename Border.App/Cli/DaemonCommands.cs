@@ -74,6 +74,18 @@ internal sealed class DrainCommand : Command
     public Option<string> Socket { get; } = ControlSocketOption.Create();
 }
 
+/// <summary><c>border reload</c>: the daemon re-reads its config file and applies it, or refuses it and keeps running.</summary>
+internal sealed class ReloadCommand : Command
+{
+    public ReloadCommand()
+        : base("reload", "Ask the daemon to re-read its config file: a valid, changed config is applied; an invalid one is refused with its errors and the running config stays. SIGHUP does the same.")
+    {
+        Add(Socket);
+    }
+
+    public Option<string> Socket { get; } = ControlSocketOption.Create();
+}
+
 /// <summary>Where the daemon's control socket is, for the commands that talk to it.</summary>
 internal static class ControlSocketOption
 {
