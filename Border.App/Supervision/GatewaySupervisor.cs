@@ -174,7 +174,7 @@ internal sealed partial class GatewaySupervisor : IDisposable
 
         var conditions = services.ToDictionary(
             pair => pair.Key,
-            pair => new ServiceCondition(pair.Value.Healthy, pair.Value.Reason, drains.Drains.GetValueOrDefault(pair.Key)));
+            pair => new ServiceCondition(pair.Value.Healthy, Cause(pair.Value), drains.Drains.GetValueOrDefault(pair.Key)));
         var decisions = AnnouncementPolicy.Decide(plan.Catalog, conditions, new UplinkCondition(uplinkHealth.Healthy, uplinkHealth.Reason));
         var desired = decisions.Where(decision => decision.Announce).Select(decision => decision.Entry.Attraction).ToHashSet();
         var results = await reconciler.ReconcileAsync(desired, cancellationToken);
@@ -186,6 +186,14 @@ internal sealed partial class GatewaySupervisor : IDisposable
         }
 
         ScheduleWake();
+    }
+
+    /// <summary>Why a service is not up, the failing checks first: after an engine died, its death is the cause,
+    /// not the probes that must rise again behind it.</summary>
+    private static string Cause(ServiceHealth health)
+    {
+        var failing = health.LastResults.Where(result => !result.Healthy).Select(result => $"{result.Check}: {result.Reason}").ToList();
+        return health.State == HealthState.Down && failing.Count > 0 ? string.Join("; ", failing) : health.Reason;
     }
 
     private void Record(CheckReport report)
@@ -255,7 +263,7 @@ internal sealed partial class GatewaySupervisor : IDisposable
                     LogServiceUp(service.Name(), health.Reason);
                     break;
                 case HealthState.Down:
-                    LogServiceDown(service.Name(), health.Reason);
+                    LogServiceDown(service.Name(), Cause(health));
                     break;
                 case HealthState.HeldDown:
                     LogServiceHeldDown(service.Name(), health.Reason);
