@@ -18,7 +18,15 @@ stop() { # stop PIDFILE: TERM, then KILL after 5 s; judged by /proc state, not k
 }
 
 for gw in gw1 gw2; do stop "$ROOT/$gw/border.pid"; done
-for gw in gw1 gw2; do stop "$ROOT/$gw/gobgpd.pid"; done
+# What outlived its parent (a tayga after border was killed, a gobgpd) is found by the lab paths in its
+# command line: only processes this lab started carry them.
+for cmdline in /proc/[0-9]*/cmdline; do
+  pid=${cmdline#/proc/}; pid=${pid%/cmdline}
+  if tr '\0' ' ' < "$cmdline" 2>/dev/null | grep -q -- " $ROOT/gw[12]/"; then
+    echo "$pid" > "$ROOT/leftover.pid"; stop "$ROOT/leftover.pid"
+  fi
+done
+rm -f "$ROOT/leftover.pid"
 for pidfile in "$ROOT"/*/frr/*.pid; do [ -e "$pidfile" ] && stop "$pidfile"; done
 for n in core upstream gw1 gw2 c6 inet; do ip netns del "$LAB-$n" 2>/dev/null || true; done
 rm -rf "$ROOT/core" "$ROOT/upstream" "$ROOT/gw1" "$ROOT/gw2" "$ROOT/c6" "$ROOT/inet"

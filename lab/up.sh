@@ -145,10 +145,7 @@ router bgp 64500
   neighbor 203.0.113.6 activate
  exit-address-family" zebra bgpd
 
-for gw in gw1 gw2; do
-  ip netns exec "$LAB-$gw" setsid "$BORDER" run --config "$REPO/examples/lab/$gw.json" >"$ROOT/$gw/border.log" 2>&1 < /dev/null &
-  echo $! > "$ROOT/$gw/border.pid"
-done
+for gw in gw1 gw2; do BORDER=$BORDER "$HERE/border.sh" start "$gw"; done
 
 echo "waiting for both gateways' checks to pass and their announcements to reach core (up to 60 s)"
 for _ in $(seq 1 60); do
@@ -167,7 +164,7 @@ $(ns core ip -6 route show 2001:db8:d78:564::/96)
 
 Try next:
   ip netns exec $LAB-c6 ping -c3 2001:db8:d78:564::203.0.113.10         # IPv6-only client to the IPv4 server through NAT64
-  ip netns exec $LAB-gw1 kill \$(cat $ROOT/gw1/tayga.pid 2>/dev/null || pgrep -n -x tayga)   # then watch core's /96
+  kill -9 \$(ps --ppid \$(cat $ROOT/gw1/border.pid) -o pid=,comm= | awk '\$2=="tayga"{print \$1}')   # gw1's tayga; watch core's /96 lose gw1
   ip netns exec $LAB-gw1 $BORDER drain --service nat64 --reason test --socket $ROOT/gw1/control.sock
   ip netns exec $LAB-gw1 $BORDER undrain --service nat64 --socket $ROOT/gw1/control.sock
   less $ROOT/gw1/border.log                                              # one line per decision with its cause
