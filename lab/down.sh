@@ -22,7 +22,7 @@ for gw in gw1 gw2; do stop "$ROOT/$gw/border.pid"; done
 # command line: only processes this lab started carry them.
 for cmdline in /proc/[0-9]*/cmdline; do
   pid=${cmdline#/proc/}; pid=${pid%/cmdline}
-  if tr '\0' ' ' < "$cmdline" 2>/dev/null | grep -q -- " $ROOT/gw[12]/"; then
+  if tr '\0' ' ' 2>/dev/null < "$cmdline" | grep -q -- " $ROOT/gw[12]/"; then
     echo "$pid" > "$ROOT/leftover.pid"; stop "$ROOT/leftover.pid"
   fi
 done

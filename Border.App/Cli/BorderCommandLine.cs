@@ -25,10 +25,12 @@ internal static class BorderCommandLine
         drain.SetAction((parse, cancellationToken) => ControlActions.DrainAsync(parse, drain, cancellationToken));
         var undrain = DrainCommand.Undrain();
         undrain.SetAction((parse, cancellationToken) => ControlActions.DrainAsync(parse, undrain, cancellationToken));
+        var guard = new GuardCommand();
+        guard.SetAction((parse, _) => GuardAction.RunAsync(parse, guard));
         var reload = new ReloadCommand();
         reload.SetAction((parse, cancellationToken) => ControlActions.ReloadAsync(parse, reload, cancellationToken));
 
-        foreach (var command in (Command[])[validate, render, version, run, status, drain, undrain, reload])
+        foreach (var command in (Command[])[validate, render, version, run, status, drain, undrain, reload, guard])
         {
             root.Add(command);
         }

@@ -19,6 +19,19 @@ internal sealed class RunCommand : Command
     };
 }
 
+/// <summary><c>border guard --config FILE</c>: started by <c>border run</c> only; withdraws everything when the daemon dies.</summary>
+internal sealed class GuardCommand : Command
+{
+    public GuardCommand()
+        : base("guard", "Started by border run: withdraws the gateway's attractions the moment the daemon dies.")
+    {
+        Hidden = true;
+        Add(Config);
+    }
+
+    public Option<FileInfo> Config { get; } = new("--config") { Description = "The daemon's config file.", Required = true };
+}
+
 /// <summary><c>border status [--json]</c>.</summary>
 internal sealed class StatusCommand : Command
 {

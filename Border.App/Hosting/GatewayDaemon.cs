@@ -18,7 +18,8 @@ namespace Border.App.Hosting;
 /// pumps and probes and the supervisor, and lasts until a stop or a reload of a changed config. A reload that
 /// does not validate is refused with the errors and the running generation carries on untouched. A changed
 /// config replaces the generation; the next one reconciles level-triggered, so what the speakers hold is never
-/// replayed from memory. A clean stop withdraws every attraction when <c>daemon.withdraw_on_stop</c> is set.
+/// replayed from memory. A clean stop withdraws every attraction when <c>daemon.withdraw_on_stop</c> is set;
+/// any other end of the process is covered by the <see cref="AttractionGuard"/>.
 /// </remarks>
 internal sealed partial class GatewayDaemon : IControlHandler
 {
@@ -33,6 +34,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
     private GatewayConfig config;
     private string configText;
     private Generation? current;
+    private AttractionGuard? guard;
 
     public GatewayDaemon(string configPath, GatewayConfig config, string configText, TimeProvider time, ILoggerFactory loggers, SystemdNotifier notifier)
     {
@@ -69,6 +71,21 @@ internal sealed partial class GatewayDaemon : IControlHandler
         using var watchdog = notifier.WatchdogInterval is { } interval
             ? time.CreateTimer(_ => PingWatchdog(), null, interval / 2, interval / 2)
             : null;
+        LeftoverEngines.End(config, logger);
+
+        guard = AttractionGuard.Start(configPath);
+        try
+        {
+            return await SuperviseAsync(drains);
+        }
+        finally
+        {
+            guard.Dispose();
+        }
+    }
+
+    private async Task<int> SuperviseAsync(DrainStore drains)
+    {
         while (true)
         {
             var generation = await Generation.StartAsync(config, drains, time, loggers, stopping.Token);
@@ -81,12 +98,24 @@ internal sealed partial class GatewayDaemon : IControlHandler
                 notifier.Stopping("withdrawing and stopping");
                 LogStopping(config.Daemon.WithdrawOnStop ? "withdrawing this gateway's attractions" : "leaving the attractions to the next start (daemon.withdraw_on_stop is off)");
                 await generation.StopAsync(config.Daemon.WithdrawOnStop);
+                await ReleaseGuardAsync();
                 return Cli.ExitCodes.Ok;
             }
 
             await generation.StopAsync(withdraw: false);
             (config, configText) = reload.Value;
+
+            // The guard must withdraw through the speakers of the config now in force.
+            await ReleaseGuardAsync();
+            guard!.Dispose();
+            guard = AttractionGuard.Start(configPath);
         }
+    }
+
+    private async Task ReleaseGuardAsync()
+    {
+        using var budget = new CancellationTokenSource(StopBudget);
+        await guard!.ReleaseAsync(budget.Token);
     }
 
     public async Task<ControlResponse> HandleAsync(ControlRequest request, ControlPeer peer, CancellationToken cancellationToken)

@@ -4,10 +4,7 @@ using Border.Nat;
 using Border.Nat.Tools;
 using Border.Routing.Attractions;
 using Border.Routing.Health;
-using Border.Routing.Processes;
 using Border.Routing.Speakers;
-using Border.Routing.Speakers.Frr;
-using Border.Routing.Speakers.Gobgp;
 using Border.Routing.Uplink;
 using Microsoft.Extensions.Logging;
 
@@ -68,25 +65,10 @@ internal sealed class GatewayRuntime : IAsyncDisposable
             engines.Add(new EngineBinding(engine, [Service.Dns64], Schedule(Service.Dns64)));
         }
 
-        var runner = new ProcessCommandRunner();
-        var frr = new VtyshTransport(config.Routing.Frr, runner);
+        var speakers = RouteSpeakers.Build(config, time, loggers);
+        owned.AddRange(speakers.Owned);
         var bgp = config.Routing.Bgp;
-        IRouteSpeaker bgpSpeaker;
-        IUplinkStateSource uplinkSource;
-        if (bgp.Speaker == SpeakerKind.Gobgp)
-        {
-            var client = new GrpcGobgpClient(config.Routing.Gobgp, time, loggers.CreateLogger<GrpcGobgpClient>());
-            owned.Add(client);
-            bgpSpeaker = new GobgpSpeaker(client, loggers.CreateLogger<GobgpSpeaker>());
-            uplinkSource = new GobgpUplinkSource(client);
-        }
-        else
-        {
-            bgpSpeaker = new FrrBgpSpeaker(frr, bgp, loggers.CreateLogger<FrrBgpSpeaker>());
-            uplinkSource = new FrrUplinkSource(frr);
-        }
-
-        var uplink = new UplinkProbe(uplinkSource, bgp.Neighbors, time);
+        var uplink = new UplinkProbe(speakers.UplinkSource, bgp.Neighbors, time);
         var services = ServicesOf(config).Select(service =>
         {
             var serving = engines.Where(binding => binding.Services.Contains(service)).ToList();
@@ -103,7 +85,7 @@ internal sealed class GatewayRuntime : IAsyncDisposable
             services,
             new CheckPlan([uplink.Name], new HealthThresholds(uplinkSchedule.Rise, uplinkSchedule.Fall)),
             new DampingOptions(config.Health.Damping.HoldDown, config.Health.Damping.MaxHoldDown));
-        return new GatewayRuntime(engines, [new FrrOspfSpeaker(frr, loggers.CreateLogger<FrrOspfSpeaker>()), bgpSpeaker], uplink, plan, owned);
+        return new GatewayRuntime(engines, speakers.Speakers, uplink, plan, owned);
     }
 
     public async ValueTask DisposeAsync()

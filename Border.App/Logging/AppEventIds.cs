@@ -23,6 +23,9 @@ internal static class AppEventIds
     public const int DaemonStarted = 3400;
     public const int DaemonStopping = 3401;
     public const int DaemonStartFailed = 3405;
+    public const int GuardDaemonGone = 3406;
+    public const int GuardWithdrew = 3407;
+    public const int LeftoverEngineEnded = 3408;
     public const int EngineApplyFailed = 3402;
     public const int ReloadApplied = 3403;
     public const int ReloadRefused = 3404;

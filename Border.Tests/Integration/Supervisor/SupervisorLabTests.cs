@@ -31,7 +31,7 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
         await RequireLabAsync();
 
         await lab.InNamespaceAsync("gw1", "kill", "-9", lab.TaygaPid("gw1").ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var withdrawn = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), TimeSpan.FromSeconds(5), "core to lose gw1's /96");
+        var withdrawn = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), TimeSpan.FromSeconds(10), "core to lose gw1's /96");
         output.WriteLine($"tayga killed -> gw1's /96 gone from core's table: {withdrawn.TotalMilliseconds:0} ms");
 
         Assert.Equal(Both, await lab.CorePathsAsync("0.0.0.0/0"));
@@ -83,6 +83,26 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
 
         await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "gw1's default back with its uplink");
         await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both), Converge, "gw1's /96 back with its uplink");
+    }
+
+    [Fact]
+    public async Task KillNine_BorderOnGw1_CoreAndUpstreamLoseGw1sAttractions_RestartReannouncesWithoutDuplicates()
+    {
+        await RequireLabAsync();
+
+        await lab.InNamespaceAsync("gw1", "kill", "-9", lab.BorderPid("gw1").ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var defaults = await SupervisorLab.WaitUntilAsync(
+            async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Gw2Only) && (await lab.CorePathsAsync("::/0")).SetEquals(Gw2Only) && !await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"),
+            TimeSpan.FromSeconds(3),
+            "core to lose gw1's defaults and upstream gw1's pool after kill -9");
+        output.WriteLine($"kill -9 border -> gw1's defaults gone at core and its pool at upstream: {defaults.TotalMilliseconds:0} ms");
+        var prefix = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Converge, "core to lose gw1's /96 after kill -9");
+        output.WriteLine($"kill -9 border -> gw1's /96 gone at core: {(defaults + prefix).TotalMilliseconds:0} ms");
+
+        await lab.LabBorderAsync("start", "gw1");
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both) && (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "restarted gw1 to announce again");
+        var paths = await lab.InNamespaceAsync("upstream", "vtysh", "--vty_socket", System.IO.Path.Combine(SupervisorLab.Root, "upstream", "frr"), "-c", "show bgp ipv4 unicast 192.0.2.0/30");
+        Assert.Contains("Paths: (1 available", paths.StandardOutput, StringComparison.Ordinal);
     }
 
     private async Task RequireLabAsync()
