@@ -30,7 +30,7 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
     {
         await RequireLabAsync();
 
-        await lab.InNamespaceAsync("gw1", "kill", "-9", lab.TaygaPid("gw1").ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await lab.InNamespaceAsync("gw1", "kill", "-9", (lab.TaygaPid("gw1") ?? throw new InvalidOperationException("gw1 runs no tayga")).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var withdrawn = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), TimeSpan.FromSeconds(10), "core to lose gw1's /96");
         output.WriteLine($"tayga killed -> gw1's /96 gone from core's table: {withdrawn.TotalMilliseconds:0} ms");
 
@@ -103,6 +103,40 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
         await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both) && (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "restarted gw1 to announce again");
         var paths = await lab.InNamespaceAsync("upstream", "vtysh", "--vty_socket", System.IO.Path.Combine(SupervisorLab.Root, "upstream", "frr"), "-c", "show bgp ipv4 unicast 192.0.2.0/30");
         Assert.Contains("Paths: (1 available", paths.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Flapping_TaygaKilledEverySecondFor30s_CoreSeesABoundedNumberOfChanges()
+    {
+        await RequireLabAsync();
+
+        var changes = 0;
+        var announced = true;
+        var kills = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var nextKill = TimeSpan.Zero;
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (clock.Elapsed >= nextKill)
+            {
+                nextKill += TimeSpan.FromSeconds(1);
+                if (lab.TaygaPid("gw1") is { } pid)
+                {
+                    await lab.InNamespaceAsync("gw1", "kill", "-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    kills++;
+                }
+            }
+
+            var now = (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).Contains("gw1");
+            changes += now == announced ? 0 : 1;
+            announced = now;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TestContext.Current.CancellationToken);
+        }
+
+        output.WriteLine($"{kills} tayga kills in 30 s -> {changes} changes of gw1's /96 at core");
+        Assert.True(kills >= 5, $"only {kills} kills: the fault did not flap");
+        Assert.InRange(changes, 1, 4);
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both), TimeSpan.FromSeconds(90), "gw1's /96 back once the flapping stopped");
     }
 
     private async Task RequireLabAsync()
