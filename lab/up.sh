@@ -12,7 +12,7 @@ LAB=${LAB:-bl}
 ROOT=/run/border-lab
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
-BORDER=${BORDER:-$ROOT/bin/border}
+BORDER=${BORDER:-$( [ -x /usr/local/bin/border ] && echo /usr/local/bin/border || echo "$ROOT/bin/border" )}
 
 [ "$(id -u)" = 0 ] || { echo "lab/up.sh: run as root (network namespaces)"; exit 1; }
 for tool in ip nft /usr/lib/frr/zebra /usr/lib/frr/ospfd /usr/lib/frr/ospf6d /usr/lib/frr/bgpd vtysh gobgpd tayga; do
