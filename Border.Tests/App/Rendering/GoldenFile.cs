@@ -7,9 +7,21 @@ internal static class GoldenFile
 
     private static bool Regenerate => Environment.GetEnvironmentVariable("BORDER_REGENERATE_GOLDEN") == "1";
 
-    public static void AssertMatches(string relativePath, string actual)
+    /// <summary>Compares with the golden file; an artefact that is not rendered (<see langword="null"/>) must have none.</summary>
+    public static void AssertMatches(string relativePath, string? actual)
     {
         var path = Path.Combine(Directory, relativePath);
+        if (actual is null)
+        {
+            if (Regenerate)
+            {
+                File.Delete(path);
+            }
+
+            Assert.False(File.Exists(path), $"{path} exists but the artefact is no longer rendered: regenerate with BORDER_REGENERATE_GOLDEN=1");
+            return;
+        }
+
         if (Regenerate)
         {
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
