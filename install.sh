@@ -16,4 +16,4 @@ done
 echo
 echo "== What border applies and announces on lab gateway gw1:"
 border render examples/lab/gw1.json
-echo "== Next: 'border render FILE --only nft' prints one artefact; docs/config.md describes the file."
+echo "== Next: lab/up.sh runs border on the lab gateways gw1 and gw2 (lab/down.sh removes it); docs/config.md describes the file."

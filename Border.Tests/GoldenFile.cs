@@ -9,9 +9,21 @@ internal static class GoldenFile
     public const string RegenerateVariable = "BORDER_REGENERATE_GOLDEN";
 
     /// <param name="name">The file's name under Golden/, without the <c>.golden</c> suffix; may contain a folder.</param>
-    public static void AssertMatches(string name, string actual, [CallerFilePath] string caller = "")
+    /// <param name="actual">The rendered text; <see langword="null"/> for an artefact not rendered, which must have no file.</param>
+    public static void AssertMatches(string name, string? actual, [CallerFilePath] string caller = "")
     {
         var path = Path.Combine(Path.GetDirectoryName(caller)!, "Golden", name + ".golden");
+        if (actual is null)
+        {
+            if (Environment.GetEnvironmentVariable(RegenerateVariable) == "1")
+            {
+                File.Delete(path);
+            }
+
+            Assert.False(File.Exists(path), $"{path} exists but the artefact is no longer rendered: regenerate with {RegenerateVariable}=1");
+            return;
+        }
+
         if (Environment.GetEnvironmentVariable(RegenerateVariable) == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -18,15 +18,19 @@ internal static class BorderCommandLine
         version.SetAction(VersionCommand.Run);
 
         var run = new RunCommand();
-        run.SetAction(NotInThisBuildAction.Run);
+        run.SetAction((parse, _) => RunAction.RunAsync(parse, run));
         var status = new StatusCommand();
         status.SetAction((parse, cancellationToken) => ControlActions.StatusAsync(parse, status, cancellationToken));
         var drain = DrainCommand.Drain();
         drain.SetAction((parse, cancellationToken) => ControlActions.DrainAsync(parse, drain, cancellationToken));
         var undrain = DrainCommand.Undrain();
         undrain.SetAction((parse, cancellationToken) => ControlActions.DrainAsync(parse, undrain, cancellationToken));
+        var guard = new GuardCommand();
+        guard.SetAction((parse, _) => GuardAction.RunAsync(parse, guard));
+        var reload = new ReloadCommand();
+        reload.SetAction((parse, cancellationToken) => ControlActions.ReloadAsync(parse, reload, cancellationToken));
 
-        foreach (var command in (Command[])[validate, render, version, run, status, drain, undrain])
+        foreach (var command in (Command[])[validate, render, version, run, status, drain, undrain, reload, guard])
         {
             root.Add(command);
         }

@@ -6,7 +6,7 @@ using Border.Routing.Attractions;
 
 namespace Border.App.Cli;
 
-/// <summary>The commands that ask the running daemon: status, drain, undrain.</summary>
+/// <summary>The commands that ask the running daemon: status, drain, undrain, reload.</summary>
 internal static class ControlActions
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
@@ -32,7 +32,15 @@ internal static class ControlActions
             ? [.. ServiceNames.All.Select(service => service.Name())]
             : [parse.GetRequiredValue(command.Service)];
         var request = new ControlRequest(command.Name, services, parse.GetValue(command.Reason));
-        var response = await SendAsync(parse, parse.GetRequiredValue(command.Socket), request, cancellationToken);
+        return await SendAndPrintAsync(parse, parse.GetRequiredValue(command.Socket), request, cancellationToken);
+    }
+
+    public static Task<int> ReloadAsync(ParseResult parse, ReloadCommand command, CancellationToken cancellationToken) =>
+        SendAndPrintAsync(parse, parse.GetRequiredValue(command.Socket), new ControlRequest("reload"), cancellationToken);
+
+    private static async Task<int> SendAndPrintAsync(ParseResult parse, string socket, ControlRequest request, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(parse, socket, request, cancellationToken);
         if (response is null)
         {
             return ExitCodes.RuntimeFailure;

@@ -19,6 +19,19 @@ internal sealed class RunCommand : Command
     };
 }
 
+/// <summary><c>border guard --config FILE</c>: started by <c>border run</c> only; withdraws everything when the daemon dies.</summary>
+internal sealed class GuardCommand : Command
+{
+    public GuardCommand()
+        : base("guard", "Started by border run: withdraws the gateway's attractions the moment the daemon dies.")
+    {
+        Hidden = true;
+        Add(Config);
+    }
+
+    public Option<FileInfo> Config { get; } = new("--config") { Description = "The daemon's config file.", Required = true };
+}
+
 /// <summary><c>border status [--json]</c>.</summary>
 internal sealed class StatusCommand : Command
 {
@@ -70,6 +83,18 @@ internal sealed class DrainCommand : Command
     public Option<bool> All { get; } = new("--all") { Description = "Every service: the whole gateway." };
 
     public Option<string> Reason { get; } = new("--reason") { Description = "Why, shown in status and the log." };
+
+    public Option<string> Socket { get; } = ControlSocketOption.Create();
+}
+
+/// <summary><c>border reload</c>: the daemon re-reads its config file and applies it, or refuses it and keeps running.</summary>
+internal sealed class ReloadCommand : Command
+{
+    public ReloadCommand()
+        : base("reload", "Ask the daemon to re-read its config file: a valid, changed config is applied; an invalid one is refused with its errors and the running config stays. SIGHUP does the same.")
+    {
+        Add(Socket);
+    }
 
     public Option<string> Socket { get; } = ControlSocketOption.Create();
 }

@@ -1,4 +1,6 @@
+using Border.Nat.Anycast;
 using Border.Nat.Nftables;
+using Border.Nat.Tayga;
 using Border.Nat.Unbound;
 using Border.Routing.Attractions;
 
@@ -62,4 +64,21 @@ internal static class ConfigBinder
         Ospf = new OspfAttributes(config.Routing.Ospf.Metric, config.Routing.Ospf.MetricType),
         Bgp = new BgpAttributes(config.Routing.Bgp.Communities),
     };
+
+    /// <summary>How the Tayga engine runs: its config file under the state directory, and the data-plane probe target.</summary>
+    public static TaygaEngineOptions TaygaEngine(GatewayConfig config) => new()
+    {
+        ConfigPath = Path.Combine(config.Daemon.StateDirectory, "tayga.conf"),
+        ProbeTarget = config.Health.Nat64ProbeTarget,
+        ProbeTimeout = config.Health.Schedules["nat64"].Timeout,
+    };
+
+    /// <summary>How the Unbound engine probes: the IPv4-only name it asks for.</summary>
+    public static UnboundEngineOptions UnboundEngine(GatewayConfig config) =>
+        config.Health.Dns64ProbeName is { } name
+            ? new UnboundEngineOptions { ProbeName = name, ProbeTimeout = config.Health.Schedules["dns64"].Timeout }
+            : new UnboundEngineOptions { ProbeTimeout = config.Health.Schedules["dns64"].Timeout };
+
+    /// <summary>Where the anycast resolver addresses live.</summary>
+    public static AnycastOptions Anycast(GatewayConfig config) => new() { Interface = config.Site.AnycastInterface };
 }

@@ -1,0 +1,325 @@
+using System.Threading.Channels;
+using Border.App.State;
+using Border.Routing.Attractions;
+using Border.Routing.Health;
+using Border.Routing.Policy;
+using Border.Routing.Reconciliation;
+using Border.Routing.Speakers;
+using Microsoft.Extensions.Logging;
+
+namespace Border.App.Supervision;
+
+/// <summary>Turns check results and drains into announcements: health per service, the policy, then reconcile.</summary>
+/// <remarks>
+/// One loop owns every change. Check results, drains and timer ticks queue up; each pass takes everything
+/// queued (so a burst of results costs one reconcile), updates the health trackers, asks the pure policy for
+/// the desired attractions and reconciles every speaker against what it really holds. A pass also runs on a
+/// timer: when a hold-down ends, and every <see cref="ResyncInterval"/> so a speaker that restarted and lost
+/// our attractions is filled again. Before the first probe has risen nothing is healthy, so the first pass
+/// withdraws whatever an earlier run left behind and announces nothing.
+/// </remarks>
+internal sealed partial class GatewaySupervisor : IDisposable
+{
+    /// <summary>How often the speakers are reconciled when nothing happened.</summary>
+    public static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(5);
+
+    private readonly SupervisorPlan plan;
+    private readonly DrainStore drains;
+    private readonly IReadOnlyList<IRouteSpeaker> speakers;
+    private readonly AttractionReconciler reconciler;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Channel<Work> queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<Service, ServiceHealthTracker> trackers;
+    private readonly ServiceHealthTracker uplink;
+    private readonly ITimer wake;
+    private readonly Lock gate = new();
+    private SupervisorSnapshot snapshot;
+
+    public GatewaySupervisor(
+        SupervisorPlan plan,
+        DrainStore drains,
+        IReadOnlyList<IRouteSpeaker> speakers,
+        AttractionReconciler reconciler,
+        TimeProvider time,
+        ILogger<GatewaySupervisor> logger)
+    {
+        this.plan = plan;
+        this.drains = drains;
+        this.speakers = speakers;
+        this.reconciler = reconciler;
+        this.time = time;
+        this.logger = logger;
+        trackers = plan.Services.ToDictionary(
+            service => service.Service,
+            service => new ServiceHealthTracker(service.Checks.Probes, service.Checks.Thresholds, plan.Damping, time));
+        uplink = new ServiceHealthTracker(plan.Uplink.Probes, plan.Uplink.Thresholds, plan.Damping, time);
+        wake = time.CreateTimer(_ => queue.Writer.TryWrite(Work.Tick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        snapshot = SupervisorSnapshot.Initial(plan, speakers, time.GetUtcNow());
+    }
+
+    /// <summary>The latest state, for status and metrics; never blocks on a pass in progress.</summary>
+    public SupervisorSnapshot Snapshot
+    {
+        get
+        {
+            lock (gate)
+            {
+                return snapshot;
+            }
+        }
+    }
+
+    /// <summary>Queues a check result; the next pass takes it.</summary>
+    public void Report(CheckReport report) => queue.Writer.TryWrite(new Work(report, null, null));
+
+    /// <summary>Drains services and waits for the pass that withdraws what they alone held.</summary>
+    public Task<string> DrainAsync(IReadOnlyList<Service> services, Drain drain, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            () =>
+            {
+                var changed = services.Where(service => drains.Drain(service, drain)).Select(service => service.Name()).ToList();
+                return changed.Count == 0 ? "already drained" : "drained " + string.Join(", ", changed);
+            },
+            cancellationToken);
+
+    /// <summary>Undrains services and waits for the pass that announces them again (once healthy).</summary>
+    public Task<string> UndrainAsync(IReadOnlyList<Service> services, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            () =>
+            {
+                var changed = services.Where(drains.Undrain).Select(service => service.Name()).ToList();
+                return changed.Count == 0 ? "not drained" : "undrained " + string.Join(", ", changed);
+            },
+            cancellationToken);
+
+    /// <summary>Runs passes until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        queue.Writer.TryWrite(Work.Tick);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(cancellationToken))
+            {
+                var batch = new List<Work>();
+                while (queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                await PassAsync(batch, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: what to do with the announcements is the caller's choice (WithdrawAllAsync).
+        }
+    }
+
+    /// <summary>Withdraws every attraction of this gateway from every speaker: a clean stop drains the gateway.</summary>
+    public async Task WithdrawAllAsync(CancellationToken cancellationToken)
+    {
+        var results = await reconciler.ReconcileAsync(new HashSet<Attraction>(), cancellationToken);
+        foreach (var action in results.SelectMany(result => result.Actions))
+        {
+            LogStopWithdrawal(action.Attraction.Prefix.ToString(), action.Speaker);
+        }
+
+        Publish(Snapshot.Decisions, results, new HashSet<Attraction>());
+    }
+
+    public void Dispose() => wake.Dispose();
+
+    private async Task<string> ChangeAsync(Func<string> change, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        queue.Writer.TryWrite(new Work(null, change, done));
+        return await done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task PassAsync(List<Work> batch, CancellationToken cancellationToken)
+    {
+        var answers = new List<(TaskCompletionSource<string> Done, string Message)>();
+        foreach (var item in batch)
+        {
+            if (item.Report is { } report)
+            {
+                Record(report);
+            }
+
+            if (item.Change is { } change)
+            {
+                string message;
+                try
+                {
+                    message = change();
+                }
+                catch (IOException ex)
+                {
+                    message = $"the drain state could not be written: {ex.Message}";
+                }
+
+                answers.Add((item.Done!, message));
+            }
+        }
+
+        var before = Snapshot;
+        var services = trackers.ToDictionary(pair => pair.Key, pair => pair.Value.Current);
+        LogHealthChanges(before.Services, services);
+        var uplinkHealth = uplink.Current;
+        if (before.Uplink.Healthy != uplinkHealth.Healthy)
+        {
+            LogUplink(uplinkHealth);
+        }
+
+        var conditions = services.ToDictionary(
+            pair => pair.Key,
+            pair => new ServiceCondition(pair.Value.Healthy, Cause(pair.Value), drains.Drains.GetValueOrDefault(pair.Key)));
+        var decisions = AnnouncementPolicy.Decide(plan.Catalog, conditions, new UplinkCondition(uplinkHealth.Healthy, uplinkHealth.Reason));
+        var desired = decisions.Where(decision => decision.Announce).Select(decision => decision.Entry.Attraction).ToHashSet();
+        var results = await reconciler.ReconcileAsync(desired, cancellationToken);
+        LogActions(decisions, results);
+        Publish(decisions, results, desired, services, uplinkHealth);
+        foreach (var (done, message) in answers)
+        {
+            done.TrySetResult(message);
+        }
+
+        ScheduleWake();
+    }
+
+    /// <summary>Why a service is not up, the failing checks first: after an engine died, its death is the cause,
+    /// not the probes that must rise again behind it.</summary>
+    private static string Cause(ServiceHealth health)
+    {
+        var failing = health.LastResults.Where(result => !result.Healthy).Select(result => $"{result.Check}: {result.Reason}").ToList();
+        return health.State == HealthState.Down && failing.Count > 0 ? string.Join("; ", failing) : health.Reason;
+    }
+
+    private void Record(CheckReport report)
+    {
+        var targets = report.IsUplink ? [uplink] : report.Services.Where(trackers.ContainsKey).Select(service => trackers[service]);
+        foreach (var tracker in targets)
+        {
+            if (report.IsEvent)
+            {
+                tracker.RecordEvent(report.Result);
+            }
+            else
+            {
+                tracker.RecordProbe(report.Result);
+            }
+        }
+    }
+
+    private void ScheduleWake()
+    {
+        var now = time.GetUtcNow();
+        var next = now + ResyncInterval;
+        foreach (var holdDownEnd in trackers.Values.Append(uplink).Select(tracker => tracker.NextChangeAt).OfType<DateTimeOffset>())
+        {
+            next = holdDownEnd < next ? holdDownEnd : next;
+        }
+
+        wake.Change(next - now, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Publish(
+        IReadOnlyList<AttractionDecision> decisions,
+        IReadOnlyList<SpeakerReconcileResult> results,
+        IReadOnlySet<Attraction> desired,
+        IReadOnlyDictionary<Service, ServiceHealth>? services = null,
+        ServiceHealth? uplinkHealth = null)
+    {
+        lock (gate)
+        {
+            snapshot = snapshot.Next(
+                time.GetUtcNow(),
+                services ?? snapshot.Services,
+                uplinkHealth ?? snapshot.Uplink,
+                new Dictionary<Service, Drain>(drains.Drains),
+                decisions,
+                results.ToDictionary(
+                    result => result.Speaker,
+                    result => snapshot.Speakers[result.Speaker] is var old && result.Succeeded
+                        ? old with { Held = desired.Where(old.Carries).ToHashSet(), Error = null }
+                        : old with { Error = result.Error }),
+                results.Sum(result => result.Actions.Count));
+        }
+    }
+
+    private void LogHealthChanges(IReadOnlyDictionary<Service, ServiceHealth> before, IReadOnlyDictionary<Service, ServiceHealth> now)
+    {
+        foreach (var (service, health) in now)
+        {
+            if (before.TryGetValue(service, out var old) && old.State == health.State)
+            {
+                continue;
+            }
+
+            switch (health.State)
+            {
+                case HealthState.Up:
+                    LogServiceUp(service.Name(), health.Reason);
+                    break;
+                case HealthState.Down:
+                    LogServiceDown(service.Name(), Cause(health));
+                    break;
+                case HealthState.HeldDown:
+                    LogServiceHeldDown(service.Name(), health.Reason);
+                    break;
+                default:
+                    LogServiceStarting(service.Name(), health.Reason);
+                    break;
+            }
+        }
+    }
+
+    private void LogUplink(ServiceHealth health)
+    {
+        if (health.Healthy)
+        {
+            LogUplinkUp(health.Reason);
+        }
+        else
+        {
+            LogUplinkDown(health.Reason);
+        }
+    }
+
+    /// <summary>One line per change at a speaker, with the policy's cause: "nat64 down: ...; withdrew P from frr-ospf".</summary>
+    private void LogActions(IReadOnlyList<AttractionDecision> decisions, IReadOnlyList<SpeakerReconcileResult> results)
+    {
+        var byPrefix = decisions.ToDictionary(decision => decision.Entry.Attraction.Prefix);
+        foreach (var action in results.SelectMany(result => result.Actions))
+        {
+            var prefix = action.Attraction.Prefix.ToString();
+            if (action.Verb == ReconcileVerb.Announce)
+            {
+                LogAnnounced(byPrefix[action.Attraction.Prefix].Detail, prefix, action.Speaker);
+            }
+            else if (!byPrefix.TryGetValue(action.Attraction.Prefix, out var decision))
+            {
+                LogStaleWithdrawn(prefix, action.Speaker);
+            }
+            else if (decision.Reason == DecisionReason.Drained)
+            {
+                LogDrainWithdrawn(decision.Detail, prefix, action.Speaker);
+            }
+            else
+            {
+                LogFaultWithdrawn(decision.Detail, prefix, action.Speaker);
+            }
+        }
+
+        foreach (var failed in results.Where(result => !result.Succeeded))
+        {
+            LogSpeakerBehind(failed.Speaker, failed.Error!);
+        }
+    }
+
+    private sealed record Work(CheckReport? Report, Func<string>? Change, TaskCompletionSource<string>? Done)
+    {
+        public static readonly Work Tick = new(null, null, null);
+    }
+}

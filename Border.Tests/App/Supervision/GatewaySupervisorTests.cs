@@ -1,0 +1,173 @@
+using System.Net;
+using Border.App.Logging;
+using Border.App.State;
+using Border.App.Supervision;
+using Border.Routing.Attractions;
+using Border.Routing.Health;
+using Border.Routing.Policy;
+
+namespace Border.Tests.App.Supervision;
+
+public sealed class GatewaySupervisorTests
+{
+    private const string Prefix96 = "2001:db8:d78:564::/96";
+    private const string PoolText = "192.0.2.0/30";
+    private const string Default4 = "0.0.0.0/0";
+
+    [Fact]
+    public async Task Start_NothingRisenYet_AnnouncesNothingAndWithdrawsAStaleAttraction()
+    {
+        var stale = new Attraction(IPNetwork.Parse("2001:db8:d78:565::/96"), new OspfAttributes(200, OspfMetricType.E1));
+        await using var harness = new SupervisorHarness(stale);
+
+        harness.ProbeAll();
+        await harness.SettleAsync();
+
+        Assert.Empty(harness.OspfHeld);
+        Assert.Empty(harness.BgpHeld);
+        Assert.Contains(harness.Log.Entries, entry => entry.EventId == AppEventIds.WithdrawnStale && entry.Message.Contains("withdrew 2001:db8:d78:565::/96 from frr-ospf", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rise_EveryProbePassedRiseTimes_AnnouncesEveryAttractionAtItsSpeaker()
+    {
+        await using var harness = new SupervisorHarness();
+
+        await harness.RiseAsync();
+
+        Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
+        Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
+        Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[Service.Nat64].State);
+    }
+
+    [Fact]
+    public async Task EngineExit_Nat64_WithdrawsOnlyThePrefixAtOnceAndLogsTheCause()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+
+        harness.Event(SupervisorHarness.TaygaProcess, false, "tayga exited (code 137)", Service.Nat64);
+        await harness.SettleAsync();
+
+        Assert.Equal(new HashSet<string> { Default4 }, harness.OspfHeld);
+        Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
+        var line = Assert.Single(harness.Log.Entries, entry => entry.EventId == AppEventIds.WithdrawnForFault);
+        Assert.Equal($"nat64 down: {SupervisorHarness.TaygaProcess}: tayga exited (code 137); withdrew {Prefix96} from frr-ospf", line.Message);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, line.Level);
+    }
+
+    [Fact]
+    public async Task EngineBack_AfterExit_ReannouncesOnlyAfterTheProbesRiseAgain()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+        harness.Event(SupervisorHarness.TaygaProcess, false, "tayga exited (code 137)", Service.Nat64);
+        harness.Event(SupervisorHarness.TaygaProcess, true, "tayga running (pid 42)", Service.Nat64);
+        await harness.SettleAsync();
+        Assert.DoesNotContain(Prefix96, harness.OspfHeld);
+
+        harness.ProbeAll();
+        await harness.SettleAsync();
+        Assert.DoesNotContain(Prefix96, harness.OspfHeld);
+
+        harness.ProbeAll();
+        await harness.SettleAsync();
+        Assert.Contains(Prefix96, harness.OspfHeld);
+    }
+
+    [Fact]
+    public async Task Drain_Nat64_WithdrawsWhatOnlyItHoldsAndIsKeptInTheStateFile()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+
+        var message = await harness.Supervisor.DrainAsync([Service.Nat64], new Drain("root", harness.Time.GetUtcNow(), "kernel upgrade"), TestContext.Current.CancellationToken);
+
+        Assert.Equal("drained nat64", message);
+        Assert.Equal(new HashSet<string> { Default4 }, harness.OspfHeld);
+        Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
+        Assert.Equal("kernel upgrade", DrainStore.Load(harness.Directory).Drains[Service.Nat64].Reason);
+        Assert.Contains(harness.Log.Entries, entry => entry.EventId == AppEventIds.WithdrawnForDrain && entry.Message.StartsWith("nat64 drained by root (kernel upgrade); withdrew", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Undrain_Nat64_AnnouncesItAgain()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+        await harness.Supervisor.DrainAsync([Service.Nat64], new Drain("root", harness.Time.GetUtcNow(), null), TestContext.Current.CancellationToken);
+
+        var message = await harness.Supervisor.UndrainAsync([Service.Nat64], TestContext.Current.CancellationToken);
+
+        Assert.Equal("undrained nat64", message);
+        Assert.Contains(Prefix96, harness.OspfHeld);
+        Assert.Empty(DrainStore.Load(harness.Directory).Drains);
+    }
+
+    [Fact]
+    public async Task UplinkDown_FallCount_WithdrawsEveryAttraction()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+
+        harness.ProbeAll(uplinkHealthy: false);
+        await harness.SettleAsync();
+        Assert.NotEmpty(harness.OspfHeld);
+        harness.ProbeAll(uplinkHealthy: false);
+        await harness.SettleAsync();
+
+        Assert.Empty(harness.OspfHeld);
+        Assert.Empty(harness.BgpHeld);
+        Assert.Contains(harness.Log.Entries, entry => entry.Message.StartsWith("uplink down: ", StringComparison.Ordinal) && entry.Message.Contains("withdrew 0.0.0.0/0 from frr-ospf", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Flapping_ThirdComeback_IsHeldDownUntilTheTimerEndsIt()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+        for (var flap = 0; flap < 2; flap++)
+        {
+            harness.Event(SupervisorHarness.TaygaProcess, false, "tayga exited (code 137)", Service.Nat64);
+            harness.Event(SupervisorHarness.TaygaProcess, true, "tayga running", Service.Nat64);
+            await harness.RiseAsync();
+        }
+
+        Assert.DoesNotContain(Prefix96, harness.OspfHeld);
+        Assert.Equal(HealthState.HeldDown, harness.Supervisor.Snapshot.Services[Service.Nat64].State);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(2));
+        await harness.SettleAsync();
+
+        Assert.Contains(Prefix96, harness.OspfHeld);
+    }
+
+    [Fact]
+    public async Task WithdrawAll_CleanStop_LeavesNothingAtAnySpeaker()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+
+        await harness.Supervisor.WithdrawAllAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(harness.OspfHeld);
+        Assert.Empty(harness.BgpHeld);
+        Assert.Equal(3, harness.Log.Count(AppEventIds.WithdrawnOnStop));
+    }
+
+    [Fact]
+    public async Task SpeakerRestart_LostAttractions_RefilledOnTheResyncTimer()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+        foreach (var attraction in await harness.Ospf.GetHeldAsync(TestContext.Current.CancellationToken))
+        {
+            await harness.Ospf.WithdrawAsync(attraction, TestContext.Current.CancellationToken);
+        }
+
+        harness.Time.Advance(GatewaySupervisor.ResyncInterval);
+        await harness.SettleAsync();
+
+        Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
+    }
+}

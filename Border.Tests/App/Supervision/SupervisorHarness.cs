@@ -1,0 +1,114 @@
+using System.Net;
+using Border.App.State;
+using Border.App.Supervision;
+using Border.Routing.Attractions;
+using Border.Routing.Health;
+using Border.Routing.Reconciliation;
+using Border.Tests.Nat.Fakes;
+using Border.Tests.Routing.Reconciliation;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Border.Tests.App.Supervision;
+
+/// <summary>A supervisor over nat44 (nftables) and nat64 (tayga + nftables) sharing the IPv4 pool, with fake
+/// speakers, a fake clock and a drain store in a temporary directory; rise 2, fall 2.</summary>
+internal sealed class SupervisorHarness : IAsyncDisposable
+{
+    public const string Nft = "nft-table";
+    public const string TaygaData = "nat64-ping";
+    public const string TaygaProcess = "tayga-process";
+    public const string Uplink = "uplink gobgp";
+
+    public static readonly IPNetwork Pool = IPNetwork.Parse("192.0.2.0/30");
+    public static readonly IPNetwork Nat64Prefix = IPNetwork.Parse("2001:db8:d78:564::/96");
+
+    private readonly CancellationTokenSource running = new();
+    private readonly Task loop;
+
+    public SupervisorHarness(params Attraction[] staleAtOspf)
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("border-supervisor-").FullName;
+        Ospf.Hold(staleAtOspf);
+        var catalog = AttractionCatalog.Build(new AttractionCatalogOptions
+        {
+            Nat44Pool = Pool,
+            Nat64Prefix = Nat64Prefix,
+            Nat64Pool4 = Pool,
+            Ospf = new OspfAttributes(200, OspfMetricType.E1),
+            Bgp = new BgpAttributes(new BgpCommunities([BgpCommunities.NoExport])),
+        });
+        var thresholds = new HealthThresholds(2, 2);
+        Plan = new SupervisorPlan(
+            "gw1",
+            catalog,
+            [
+                new ServicePlan(Service.Nat44, "nftables", new CheckPlan([Nft], thresholds)),
+                new ServicePlan(Service.Nat64, "tayga + nftables", new CheckPlan([TaygaData, Nft], thresholds)),
+            ],
+            new CheckPlan([Uplink], thresholds),
+            new DampingOptions(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(2)));
+        Supervisor = new GatewaySupervisor(
+            Plan,
+            DrainStore.Load(Directory),
+            [Ospf, Bgp],
+            new AttractionReconciler([Ospf, Bgp], NullLogger<AttractionReconciler>.Instance),
+            Time,
+            Log);
+        loop = Supervisor.RunAsync(running.Token);
+    }
+
+    public string Directory { get; }
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-11-22T10:00:00Z"));
+
+    public FakeSpeaker Ospf { get; } = new("frr-ospf", RoutingProtocol.Ospf);
+
+    public FakeSpeaker Bgp { get; } = new("gobgp", RoutingProtocol.Bgp);
+
+    public RecordingLogger<GatewaySupervisor> Log { get; } = new();
+
+    public SupervisorPlan Plan { get; }
+
+    public GatewaySupervisor Supervisor { get; }
+
+    public IReadOnlySet<string> OspfHeld => Held(Ospf);
+
+    public IReadOnlySet<string> BgpHeld => Held(Bgp);
+
+    public void Probe(string check, bool healthy, params Service[] services) =>
+        Supervisor.Report(new CheckReport(services, new CheckResult(check, healthy, healthy ? "ok" : "no reply", Time.GetUtcNow(), TimeSpan.FromMilliseconds(3)), IsEvent: false));
+
+    public void Event(string check, bool healthy, string reason, params Service[] services) =>
+        Supervisor.Report(new CheckReport(services, new CheckResult(check, healthy, reason, Time.GetUtcNow(), TimeSpan.Zero), IsEvent: true));
+
+    /// <summary>One round of every probe passing (or the uplink failing).</summary>
+    public void ProbeAll(bool uplinkHealthy = true)
+    {
+        Probe(Nft, true, Service.Nat44, Service.Nat64);
+        Probe(TaygaData, true, Service.Nat64);
+        Supervisor.Report(new CheckReport([], new CheckResult(Uplink, uplinkHealthy, uplinkHealthy ? "established, default received" : "session 198.51.100.129 Idle", Time.GetUtcNow(), TimeSpan.Zero), IsEvent: false));
+    }
+
+    /// <summary>Waits until every report queued so far has been through a pass and its reconcile.</summary>
+    public Task SettleAsync() => Supervisor.UndrainAsync([], TestContext.Current.CancellationToken);
+
+    public async Task RiseAsync()
+    {
+        ProbeAll();
+        ProbeAll();
+        await SettleAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await running.CancelAsync();
+        await loop;
+        Supervisor.Dispose();
+        running.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private static HashSet<string> Held(FakeSpeaker speaker) =>
+        speaker.GetHeldAsync(CancellationToken.None).Result.Select(attraction => attraction.Prefix.ToString()).ToHashSet();
+}

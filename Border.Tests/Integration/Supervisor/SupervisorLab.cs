@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using Border.Routing.Processes;
+
+namespace Border.Tests.Integration.Supervisor;
+
+/// <summary>The whole lab of DESIGN.md, brought up by <c>lab/up.sh</c> with the test build's <c>border</c> on gw1
+/// and gw2, and taken down by <c>lab/down.sh</c>: the tests judge the same lab an operator runs.</summary>
+public sealed class SupervisorLab : IAsyncLifetime
+{
+    public const string Nat64Prefix = "2001:db8:d78:564::/96";
+    public const string Root = "/run/border-lab";
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(180);
+
+    /// <summary>Why the lab could not be built, or <see langword="null"/> when it is up.</summary>
+    public string? Unavailable { get; private set; }
+
+    public string Border { get; } = Path.Combine(AppContext.BaseDirectory, "border");
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!Environment.IsPrivilegedProcess || !File.Exists("/usr/lib/frr/zebra") || !File.Exists("/usr/bin/gobgpd") || !File.Exists("/usr/sbin/tayga"))
+        {
+            Unavailable = "needs root, FRR, gobgpd and tayga";
+            return;
+        }
+
+        if (Directory.Exists(Path.Combine(Root, "gw1")))
+        {
+            Unavailable = $"a lab is already up ({Root}); lab/down.sh first";
+            return;
+        }
+
+        var result = await RunAsync(Path.Combine(TestPaths.RepositoryRoot, "lab", "up.sh"), [], ScriptTimeout);
+        Unavailable = result.Succeeded ? null : $"lab/up.sh failed: {result.StandardOutput}{result.StandardError}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Directory.Exists(Path.Combine(Root, "gw1")))
+        {
+            await RunAsync(Path.Combine(TestPaths.RepositoryRoot, "lab", "down.sh"), [], ScriptTimeout);
+        }
+    }
+
+    /// <summary>The gateways core has a route to the prefix through, by the interface towards each.</summary>
+    public async Task<IReadOnlySet<string>> CorePathsAsync(string prefix)
+    {
+        var family = prefix.Contains(':', StringComparison.Ordinal) ? "-6" : "-4";
+        var routes = await InNamespaceAsync("core", "ip", family, "route", "show", prefix);
+        return routes.StandardOutput.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Where(word => word is "gw1" or "gw2").ToHashSet();
+    }
+
+    /// <summary>Whether upstream has a BGP path for the prefix from the gateway's address.</summary>
+    public async Task<bool> UpstreamHasAsync(string prefix, string from)
+    {
+        var result = await NetworkNamespace.Runner.RunAsync("/usr/bin/vtysh", ["--vty_socket", Path.Combine(Root, "upstream", "frr"), "-c", $"show bgp ipv4 unicast {prefix}"], TimeSpan.FromSeconds(10));
+        return result.StandardOutput.Contains($"{from} from {from}", StringComparison.Ordinal);
+    }
+
+    public Task<CommandResult> UpstreamConfigureAsync(string line) =>
+        NetworkNamespace.Runner.RunCheckedAsync("/usr/bin/vtysh", ["--vty_socket", Path.Combine(Root, "upstream", "frr"), "-c", "configure terminal", "-c", "router bgp 64500", "-c", line], TimeSpan.FromSeconds(10));
+
+    public Task<CommandResult> InNamespaceAsync(string name, string program, params string[] arguments) =>
+        NetworkNamespace.Runner.RunAsync("ip", ["netns", "exec", $"bl-{name}", program, .. arguments], TimeSpan.FromSeconds(15));
+
+    public Task<CommandResult> BorderCliAsync(string gateway, params string[] arguments) =>
+        InNamespaceAsync(gateway, Border, [.. arguments, "--socket", Path.Combine(Root, gateway, "control.sock")]);
+
+    public Task<CommandResult> LabBorderAsync(string verb, string gateway) =>
+        NetworkNamespace.Runner.RunCheckedAsync("env", [$"BORDER={Border}", Path.Combine(TestPaths.RepositoryRoot, "lab", "border.sh"), verb, gateway], TimeSpan.FromSeconds(10));
+
+    public int BorderPid(string gateway) => int.Parse(File.ReadAllText(Path.Combine(Root, gateway, "border.pid")).Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>The tayga border supervises on the gateway (border's child), or <see langword="null"/> while border waits to restart it.</summary>
+    public int? TaygaPid(string gateway)
+    {
+        var border = BorderPid(gateway);
+        foreach (var stat in Directory.GetDirectories("/proc").Select(directory => Path.Combine(directory, "stat")).Where(File.Exists))
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(stat);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            if (text.Contains("(tayga)", StringComparison.Ordinal) && fields[0] is not ("Z" or "X") && fields[1] == border.ToString(CultureInfo.InvariantCulture))
+            {
+                return int.Parse(text[..text.IndexOf(' ', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Polls until the condition holds; returns how long it took, or fails the test with what it waited for.</summary>
+    public static async Task<TimeSpan> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (await condition())
+            {
+                return clock.Elapsed;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+
+        Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}");
+        return clock.Elapsed;
+    }
+
+    private static Task<CommandResult> RunAsync(string program, string[] arguments, TimeSpan timeout) =>
+        NetworkNamespace.Runner.RunAsync(program, arguments, timeout);
+}

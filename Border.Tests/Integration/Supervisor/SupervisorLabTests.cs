@@ -1,0 +1,153 @@
+namespace Border.Tests.Integration.Supervisor;
+
+/// <summary>The done-when points against the real lab: core's routing table and upstream's BGP table are the judges.</summary>
+/// <remarks>The tests share one lab and run in order; each leaves it with both gateways healthy and announcing.</remarks>
+public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper output) : IClassFixture<SupervisorLab>
+{
+    private static readonly TimeSpan Converge = TimeSpan.FromSeconds(40);
+    private static readonly HashSet<string> Both = ["gw1", "gw2"];
+    private static readonly HashSet<string> Gw2Only = ["gw2"];
+
+    [Fact]
+    public async Task BothHealthy_CoreHasBothGatewaysForEveryAttraction_AndC6ReachesTheIpv4Server()
+    {
+        await RequireLabAsync();
+
+        Assert.Equal(Both, await lab.CorePathsAsync("0.0.0.0/0"));
+        Assert.Equal(Both, await lab.CorePathsAsync("::/0"));
+        Assert.Equal(Both, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
+        Assert.True(await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"), "upstream lacks gw1's pool");
+        Assert.True(await lab.UpstreamHasAsync("192.0.2.4/30", "203.0.113.6"), "upstream lacks gw2's pool");
+        var ping = await lab.InNamespaceAsync("c6", "ping", "-c", "2", "-W", "2", "2001:db8:d78:564::203.0.113.10");
+        Assert.True(ping.Succeeded, $"c6 could not reach 203.0.113.10 through NAT64: {ping.StandardOutput}{ping.StandardError}");
+        var status = await lab.BorderCliAsync("gw1", "status");
+        Assert.True(status.Succeeded, status.StandardError);
+        Assert.Contains("nat64    nftables + tayga  up", status.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TaygaKilled_Gw1_WithdrawsOnlyItsNat64PrefixAtCore_AndReannouncesAfterRise()
+    {
+        await RequireLabAsync();
+
+        await lab.InNamespaceAsync("gw1", "kill", "-9", (lab.TaygaPid("gw1") ?? throw new InvalidOperationException("gw1 runs no tayga")).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var withdrawn = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), TimeSpan.FromSeconds(10), "core to lose gw1's /96");
+        output.WriteLine($"tayga killed -> gw1's /96 gone from core's table: {withdrawn.TotalMilliseconds:0} ms");
+
+        Assert.Equal(Both, await lab.CorePathsAsync("0.0.0.0/0"));
+        Assert.Equal(Both, await lab.CorePathsAsync("::/0"));
+        var ping = await lab.InNamespaceAsync("c6", "ping", "-c", "1", "-W", "2", "2001:db8:d78:564::203.0.113.10");
+        Assert.True(ping.Succeeded, "c6 lost the IPv4 server although gw2 still translates");
+        var back = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both), Converge, "gw1's /96 back at core after tayga's restart and rise");
+        output.WriteLine($"gw1's /96 back at core after {back.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task DrainNat64_Gw1_WithdrawsThePrefixButNotTheSharedPool_SurvivesARestart_UndrainBringsItBack()
+    {
+        await RequireLabAsync();
+
+        var drain = await lab.BorderCliAsync("gw1", "drain", "--service", "nat64", "--reason", "lab test");
+        Assert.True(drain.Succeeded, drain.StandardError);
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Converge, "core to lose gw1's /96 after the drain");
+        Assert.True(await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"), "the pool nat44 still serves was withdrawn");
+
+        await lab.LabBorderAsync("stop", "gw1");
+        await SupervisorLab.WaitUntilAsync(async () => !(await lab.CorePathsAsync("0.0.0.0/0")).Contains("gw1"), Converge, "a clean stop to withdraw gw1's default");
+        await lab.LabBorderAsync("start", "gw1");
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "restarted gw1 to announce its default after rise");
+        Assert.Equal(Gw2Only, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
+        var status = await lab.BorderCliAsync("gw1", "status", "--json");
+        Assert.Contains("\"reason\": \"lab test\"", status.StandardOutput, StringComparison.Ordinal);
+
+        var undrain = await lab.BorderCliAsync("gw1", "undrain", "--service", "nat64");
+        Assert.True(undrain.Succeeded, undrain.StandardError);
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both), Converge, "gw1's /96 back after undrain");
+    }
+
+    [Fact]
+    public async Task UplinkShut_Gw1_WithdrawsItsInternalAttractions_RestoredBringsThemBack()
+    {
+        await RequireLabAsync();
+
+        await lab.UpstreamConfigureAsync("neighbor 203.0.113.2 shutdown");
+        try
+        {
+            await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Gw2Only), Converge, "core to lose gw1's default with its uplink down");
+            await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Converge, "core to lose gw1's /96 with its uplink down");
+        }
+        finally
+        {
+            await lab.UpstreamConfigureAsync("no neighbor 203.0.113.2 shutdown");
+        }
+
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "gw1's default back with its uplink");
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both), Converge, "gw1's /96 back with its uplink");
+    }
+
+    [Fact]
+    public async Task KillNine_BorderOnGw1_CoreAndUpstreamLoseGw1sAttractions_RestartReannouncesWithoutDuplicates()
+    {
+        await RequireLabAsync();
+
+        await lab.InNamespaceAsync("gw1", "kill", "-9", lab.BorderPid("gw1").ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var defaults = await SupervisorLab.WaitUntilAsync(
+            async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Gw2Only) && (await lab.CorePathsAsync("::/0")).SetEquals(Gw2Only) && !await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"),
+            TimeSpan.FromSeconds(3),
+            "core to lose gw1's defaults and upstream gw1's pool after kill -9");
+        output.WriteLine($"kill -9 border -> gw1's defaults gone at core and its pool at upstream: {defaults.TotalMilliseconds:0} ms");
+        var prefix = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Converge, "core to lose gw1's /96 after kill -9");
+        output.WriteLine($"kill -9 border -> gw1's /96 gone at core: {(defaults + prefix).TotalMilliseconds:0} ms");
+
+        await lab.LabBorderAsync("start", "gw1");
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both) && (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "restarted gw1 to announce again");
+        var paths = await lab.InNamespaceAsync("upstream", "vtysh", "--vty_socket", System.IO.Path.Combine(SupervisorLab.Root, "upstream", "frr"), "-c", "show bgp ipv4 unicast 192.0.2.0/30");
+        Assert.Contains("Paths: (1 available", paths.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Flapping_TaygaKilledEverySecondFor30s_CoreSeesABoundedNumberOfChanges()
+    {
+        await RequireLabAsync();
+
+        var changes = 0;
+        var announced = true;
+        var kills = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var nextKill = TimeSpan.Zero;
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (clock.Elapsed >= nextKill)
+            {
+                nextKill += TimeSpan.FromSeconds(1);
+                if (lab.TaygaPid("gw1") is { } pid)
+                {
+                    await lab.InNamespaceAsync("gw1", "kill", "-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    kills++;
+                }
+            }
+
+            var now = (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).Contains("gw1");
+            changes += now == announced ? 0 : 1;
+            announced = now;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TestContext.Current.CancellationToken);
+        }
+
+        output.WriteLine($"{kills} tayga kills in 30 s -> {changes} changes of gw1's /96 at core");
+        Assert.True(kills >= 5, $"only {kills} kills: the fault did not flap");
+        Assert.InRange(changes, 1, 4);
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both), TimeSpan.FromSeconds(90), "gw1's /96 back once the flapping stopped");
+    }
+
+    private async Task RequireLabAsync()
+    {
+        Requires.RootAndNetworkNamespaces();
+        Requires.Tool("/usr/lib/frr/zebra", "frr");
+        Requires.Tool("/usr/bin/gobgpd", "gobgp");
+        Requires.Tool("/usr/sbin/tayga", "tayga");
+        Assert.True(lab.Unavailable is null, lab.Unavailable);
+
+        // Each test starts from both gateways announcing, whatever the test before left converging.
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both) && (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "both gateways announcing");
+    }
+}

@@ -1,0 +1,33 @@
+#!/bin/bash
+# Takes the lab down: border, gobgpd and FRR by their pid files, then the namespaces, then /run/border-lab.
+set -uo pipefail
+LAB=${LAB:-bl}
+ROOT=/run/border-lab
+[ "$(id -u)" = 0 ] || { echo "lab/down.sh: run as root"; exit 1; }
+
+stop() { # stop PIDFILE: TERM, then KILL after 5 s; judged by /proc state, not kill -0 (PID 1 reaps slowly)
+  [ -f "$1" ] || return 0
+  local pid; pid=$(cat "$1")
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do
+    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo X)
+    case $state in Z|X) return 0;; esac
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+for gw in gw1 gw2; do stop "$ROOT/$gw/border.pid"; done
+# What outlived its parent (a tayga after border was killed, a gobgpd) is found by the lab paths in its
+# command line: only processes this lab started carry them.
+for cmdline in /proc/[0-9]*/cmdline; do
+  pid=${cmdline#/proc/}; pid=${pid%/cmdline}
+  if tr '\0' ' ' 2>/dev/null < "$cmdline" | grep -q -- " $ROOT/gw[12]/"; then
+    echo "$pid" > "$ROOT/leftover.pid"; stop "$ROOT/leftover.pid"
+  fi
+done
+rm -f "$ROOT/leftover.pid"
+for pidfile in "$ROOT"/*/frr/*.pid; do [ -e "$pidfile" ] && stop "$pidfile"; done
+for n in core upstream gw1 gw2 c6 inet; do ip netns del "$LAB-$n" 2>/dev/null || true; done
+rm -rf "$ROOT/core" "$ROOT/upstream" "$ROOT/gw1" "$ROOT/gw2" "$ROOT/c6" "$ROOT/inet"
+echo "lab down"
