@@ -16,7 +16,7 @@ BORDER=${BORDER:-$( [ -x /usr/local/bin/border ] && echo /usr/local/bin/border |
 
 [ "$(id -u)" = 0 ] || { echo "lab/up.sh: run as root (network namespaces)"; exit 1; }
 for tool in ip nft /usr/lib/frr/zebra /usr/lib/frr/ospfd /usr/lib/frr/ospf6d /usr/lib/frr/bgpd vtysh gobgpd tayga; do
-  command -v "$tool" >/dev/null || { echo "lab/up.sh: $tool is missing; lab/install.sh installs the lab's packages"; exit 1; }
+  command -v "$tool" >/dev/null || { echo "lab/up.sh: $tool is missing; ./install.sh installs the lab's packages"; exit 1; }
 done
 if ip netns list | grep -q "^$LAB-"; then echo "lab/up.sh: a lab is already up (namespaces $LAB-*); lab/down.sh first"; exit 1; fi
 
