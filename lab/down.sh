@@ -1,8 +1,7 @@
 #!/bin/bash
-# Takes the lab down: border, gobgpd and FRR by their pid files, then the namespaces, then /run/border-lab.
+# Takes the lab down: border, gobgpd and FRR by their pid files, then the namespaces, then the lab's files.
 set -uo pipefail
-LAB=${LAB:-bl}
-ROOT=/run/border-lab
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 [ "$(id -u)" = 0 ] || { echo "lab/down.sh: run as root"; exit 1; }
 
 stop() { # stop PIDFILE: TERM, then KILL after 5 s; judged by /proc state, not kill -0 (PID 1 reaps slowly)
@@ -30,4 +29,5 @@ rm -f "$ROOT/leftover.pid"
 for pidfile in "$ROOT"/*/frr/*.pid; do [ -e "$pidfile" ] && stop "$pidfile"; done
 for n in core upstream gw1 gw2 c6 inet; do ip netns del "$LAB-$n" 2>/dev/null || true; done
 rm -rf "$ROOT/core" "$ROOT/upstream" "$ROOT/gw1" "$ROOT/gw2" "$ROOT/c6" "$ROOT/inet"
+rmdir "$ROOT" 2>/dev/null || true
 echo "lab down"

@@ -5,12 +5,11 @@
 #   upstream  FRR bgpd, AS 64500: eBGP to both gateways, sends each a default; routes to inet
 #   c6        IPv6-only client
 #   inet      IPv4-only server 203.0.113.10
-# Documentation addresses only. Everything lives in namespaces named $LAB-* and under /run/border-lab;
+# Documentation addresses only. Everything lives in namespaces named $LAB-* and under $ROOT (lab/common.sh);
 # lab/down.sh removes it all.
 set -euo pipefail
-LAB=${LAB:-bl}
-ROOT=/run/border-lab
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/common.sh"
 REPO=$(dirname "$HERE")
 BORDER=${BORDER:-$( [ -x /usr/local/bin/border ] && echo /usr/local/bin/border || echo "$ROOT/bin/border" )}
 
@@ -100,6 +99,7 @@ router ospf
 router ospf6
  ospf6 router-id 198.51.100.$((94 + 4 * i))" zebra ospfd ospf6d
   mkdir -p "$ROOT/$gw/state"
+  sed "s|/run/border-lab/|$ROOT/|g" "$REPO/examples/lab/$gw.json" > "$(lab_config "$gw")"
   cat > "$ROOT/$gw/gobgpd.toml" <<TOML
 [global.config]
   as = 64513
@@ -145,7 +145,7 @@ router bgp 64500
   neighbor 203.0.113.6 activate
  exit-address-family" zebra bgpd
 
-for gw in gw1 gw2; do BORDER=$BORDER "$HERE/border.sh" start "$gw"; done
+for gw in gw1 gw2; do BORDER=$BORDER LAB=$LAB "$HERE/border.sh" start "$gw"; done
 
 echo "waiting for both gateways' checks to pass and their announcements to reach core (up to 60 s)"
 for _ in $(seq 1 60); do

@@ -6,10 +6,13 @@ namespace Border.Tests.Integration.Supervisor;
 
 /// <summary>The whole lab of DESIGN.md, brought up by <c>lab/up.sh</c> with the test build's <c>border</c> on gw1
 /// and gw2, and taken down by <c>lab/down.sh</c>: the tests judge the same lab an operator runs.</summary>
+/// <remarks>The environment variable BORDER_LAB names the lab (lab/common.sh), so that a test run can go on beside
+/// a lab an operator has up, or beside another test run.</remarks>
 public sealed class SupervisorLab : IAsyncLifetime
 {
     public const string Nat64Prefix = "2001:db8:d78:564::/96";
-    public const string Root = "/run/border-lab";
+    public static readonly string Name = Environment.GetEnvironmentVariable("BORDER_LAB") is { Length: > 0 } name ? name : "bl";
+    public static readonly string Root = Name == "bl" ? "/run/border-lab" : $"/run/border-lab-{Name}";
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(180);
 
     /// <summary>Why the lab could not be built, or <see langword="null"/> when it is up.</summary>
@@ -31,7 +34,7 @@ public sealed class SupervisorLab : IAsyncLifetime
             return;
         }
 
-        var result = await RunAsync(Path.Combine(TestPaths.RepositoryRoot, "lab", "up.sh"), [], ScriptTimeout);
+        var result = await RunLabScriptAsync("up.sh");
         Unavailable = result.Succeeded ? null : $"lab/up.sh failed: {result.StandardOutput}{result.StandardError}";
     }
 
@@ -39,7 +42,7 @@ public sealed class SupervisorLab : IAsyncLifetime
     {
         if (Directory.Exists(Path.Combine(Root, "gw1")))
         {
-            await RunAsync(Path.Combine(TestPaths.RepositoryRoot, "lab", "down.sh"), [], ScriptTimeout);
+            await RunLabScriptAsync("down.sh");
         }
     }
 
@@ -62,13 +65,13 @@ public sealed class SupervisorLab : IAsyncLifetime
         NetworkNamespace.Runner.RunCheckedAsync("/usr/bin/vtysh", ["--vty_socket", Path.Combine(Root, "upstream", "frr"), "-c", "configure terminal", "-c", "router bgp 64500", "-c", line], TimeSpan.FromSeconds(10));
 
     public Task<CommandResult> InNamespaceAsync(string name, string program, params string[] arguments) =>
-        NetworkNamespace.Runner.RunAsync("ip", ["netns", "exec", $"bl-{name}", program, .. arguments], TimeSpan.FromSeconds(15));
+        NetworkNamespace.Runner.RunAsync("ip", ["netns", "exec", $"{Name}-{name}", program, .. arguments], TimeSpan.FromSeconds(15));
 
     public Task<CommandResult> BorderCliAsync(string gateway, params string[] arguments) =>
         InNamespaceAsync(gateway, Border, [.. arguments, "--socket", Path.Combine(Root, gateway, "control.sock")]);
 
     public Task<CommandResult> LabBorderAsync(string verb, string gateway) =>
-        NetworkNamespace.Runner.RunCheckedAsync("env", [$"BORDER={Border}", Path.Combine(TestPaths.RepositoryRoot, "lab", "border.sh"), verb, gateway], TimeSpan.FromSeconds(10));
+        NetworkNamespace.Runner.RunCheckedAsync("env", [$"BORDER={Border}", $"LAB={Name}", Path.Combine(TestPaths.RepositoryRoot, "lab", "border.sh"), verb, gateway], TimeSpan.FromSeconds(10));
 
     public int BorderPid(string gateway) => int.Parse(File.ReadAllText(Path.Combine(Root, gateway, "border.pid")).Trim(), CultureInfo.InvariantCulture);
 
@@ -116,6 +119,6 @@ public sealed class SupervisorLab : IAsyncLifetime
         return clock.Elapsed;
     }
 
-    private static Task<CommandResult> RunAsync(string program, string[] arguments, TimeSpan timeout) =>
-        NetworkNamespace.Runner.RunAsync(program, arguments, timeout);
+    private Task<CommandResult> RunLabScriptAsync(string script) =>
+        NetworkNamespace.Runner.RunAsync("env", [$"BORDER={Border}", $"LAB={Name}", Path.Combine(TestPaths.RepositoryRoot, "lab", script)], ScriptTimeout);
 }
