@@ -17,4 +17,5 @@ internal static class RoutingEventIds
     // FRR: 2200-2299.
     public const int FrrConfigApplied = 2200;
     public const int FrrBgpConfigApplied = 2201;
+    public const int FrrOspfSlowWithdrawal = 2202;
 }

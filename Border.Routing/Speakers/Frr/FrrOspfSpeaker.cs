@@ -5,22 +5,31 @@ namespace Border.Routing.Speakers.Frr;
 
 /// <summary>Carries OSPF attractions into the site through FRR's ospfd (IPv4) and ospf6d (IPv6).</summary>
 /// <remarks>
-/// Nothing is installed in the gateway's kernel: the defaults are originated with <c>default-information
-/// originate always</c>, and every other attraction is redistributed from the route the gateway already has for
-/// it (the connected anycast address, the kernel route to the NAT64 translator) through a route-map that lets
-/// through only the prefixes in border's prefix-list and sets the metric and type. Announcing or withdrawing
-/// therefore never changes how the gateway itself forwards. What is held is read back from the self-originated
-/// AS-external LSAs in each daemon's database: exactly what the neighbours are given.
-/// The route-map's metric and type are per family, so every non-default attraction of a family shares them.
-/// FRR 8.4 re-evaluates a changed prefix-list after a fixed delay, so a non-default attraction reaches or leaves
-/// the neighbours about 5 s after the change; the defaults take about 150 ms. Dropping the <c>redistribute</c>
-/// lines takes every redistributed attraction out in about 200 ms, which is what a fail-closed stop can use.
+/// <para>The defaults are originated with <c>default-information originate always</c>. Every other attraction is
+/// redistributed from the route zebra has selected for its exact prefix (the connected anycast address, the kernel
+/// route to the translator) through a route-map that lets through only the prefixes in border's prefix-list and
+/// sets the metric and type. The prefix-list holds exactly the attractions border wants announced.</para>
+/// <para>Speed comes from what FRR 8.4 does at once and what it delays. A changed prefix-list or route-map is
+/// re-read only after a delay: ospfd waits its LSA minimum interval (<c>timers throttle lsa all</c>, 5 s by default)
+/// and ospf6d a fixed 5 s (<c>OSPF_MIN_LS_INTERVAL</c> in <c>ospf6_asbr_routemap_update</c>). Turning a
+/// <c>redistribute</c> line on or off acts at once: off flushes every LSA of that source, on makes zebra send the
+/// source's routes, which the route-map judges against the prefix-list as it is now. So an attraction is announced
+/// by adding its prefix-list entry and turning its source on in one session, and withdrawn by turning its source off,
+/// both in tens of milliseconds. Only when another held attraction of the family comes from the same source does a
+/// withdrawal (or an announcement while the source is on) go through the prefix-list alone, and take FRR's delay.</para>
+/// <para>A prefix with no route of its own in zebra (Jool translates before routing, so its NAT64 prefix needs none)
+/// gets a blackhole route through staticd and is redistributed as static. It stays after a withdrawal, so announcing
+/// and withdrawing never change how the gateway forwards: packets Jool does not take are dropped either way instead of
+/// following the default route out.</para>
+/// <para>What is held is read back from the self-originated AS-external LSAs in each daemon's database: exactly what
+/// the neighbours are given. The route-map's metric and type are per family, so every non-default attraction of a
+/// family shares them.</para>
 /// </remarks>
 internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
 {
     private const string Name4 = "BORDER-OSPF-V4";
     private const string Name6 = "BORDER-OSPF-V6";
-    private static readonly string[] RedistributedSources = ["connected", "kernel", "static"];
+    private const string Static = "static";
     private readonly IFrrTransport transport;
     private readonly ILogger logger;
 
@@ -36,64 +45,110 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
 
     public async Task<IReadOnlySet<Attraction>> GetHeldAsync(CancellationToken cancellationToken)
     {
-        var held = new HashSet<Attraction>();
-        var v4 = await transport.ShowJsonAsync("show ip ospf database external self-originate json", cancellationToken).ConfigureAwait(false);
-        held.UnionWith(FrrOspfState.ParseOspfExternal(v4));
-        var v6 = await transport.ShowJsonAsync("show ipv6 ospf6 database as-external self-originated detail json", cancellationToken).ConfigureAwait(false);
-        held.UnionWith(FrrOspfState.ParseOspf6External(v6));
-        return held;
+        var v4 = ReadExternalAsync(isIpv6: false, cancellationToken);
+        var v6 = ReadExternalAsync(isIpv6: true, cancellationToken);
+        return (await v4.ConfigureAwait(false)).Concat(await v6.ConfigureAwait(false)).ToHashSet();
     }
 
     public async Task AnnounceAsync(Attraction attraction, CancellationToken cancellationToken)
     {
         var attributes = (OspfAttributes)attraction.Attributes;
         var metric = $"metric {attributes.Metric} metric-type {(int)attributes.MetricType}";
-        IReadOnlyList<string> lines = attraction.Prefix.PrefixLength == 0
-            ? [Router(attraction), $"default-information originate always {metric}"]
-            : [.. await RedistributionMissingAsync(attraction, attributes, cancellationToken).ConfigureAwait(false), PrefixListEntry(attraction)];
-        await transport.ConfigureAsync(lines, cancellationToken).ConfigureAwait(false);
-        LogApplied("announce", attraction.ToString());
-    }
-
-    /// <summary>The redistribution and route-map lines, unless the daemon already has them as rendered.</summary>
-    /// <remarks>Writing an unchanged route-map again still makes FRR re-evaluate every redistributed route a few
-    /// seconds later, briefly re-originating attractions that never changed; so it is only written when it differs.
-    /// The redistribute lines come first: a daemon that has the route-map got them in the same session.</remarks>
-    private async Task<IReadOnlyList<string>> RedistributionMissingAsync(
-        Attraction attraction, OspfAttributes attributes, CancellationToken cancellationToken)
-    {
-        var routeMap = RouteMap(attraction);
-        var match = $"{(attraction.IsIpv6 ? "ipv6" : "ip")} address prefix-list {routeMap}";
-        string[] sets = [$"metric {attributes.Metric}", $"metric-type type-{(int)attributes.MetricType}"];
-        var current = await transport.ShowJsonAsync($"show route-map {routeMap} json", cancellationToken).ConfigureAwait(false);
-        if (FrrOspfState.HasRouteMap(current, attraction.IsIpv6 ? "OSPF6" : "OSPF", routeMap, match, sets))
+        if (attraction.Prefix.PrefixLength == 0)
         {
-            return [];
+            await transport.ConfigureAsync([Router(attraction), $"default-information originate always {metric}"], cancellationToken).ConfigureAwait(false);
+            LogApplied("announce", attraction.ToString());
+            return;
         }
 
-        return
-        [
-            Router(attraction),
-            .. RedistributedSources.Select(source => $"redistribute {source} route-map {routeMap}"),
-            $"route-map {routeMap} permit 10",
-            $"match {match}",
-            .. sets.Select(set => $"set {set}"),
-        ];
+        var routes = await transport.ShowJsonAsync($"show {Zebra(attraction)} route {attraction.Prefix} json", cancellationToken).ConfigureAwait(false);
+        var source = FrrOspfState.RouteSource(routes, attraction.Prefix);
+        var blackhole = $"{Zebra(attraction)} route {attraction.Prefix} blackhole";
+        List<string> lines = [.. RouteMapLines(attraction, attributes), PrefixListEntry(attraction)];
+        if (source is null)
+        {
+            lines.Add(blackhole);
+            source = Static;
+        }
+
+        lines.AddRange([Router(attraction), $"redistribute {source} route-map {RouteMap(attraction)}"]);
+        try
+        {
+            await transport.ConfigureAsync(lines, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SpeakerException ex) when (lines.Contains(blackhole))
+        {
+            throw new SpeakerException(
+                $"{attraction.Prefix} has no route of its own in zebra, so border gives it a blackhole route through FRR's staticd to redistribute (is staticd running?): {ex.Message}",
+                ex);
+        }
+
+        LogApplied($"announce (redistributed from {source})", attraction.ToString());
     }
 
     public async Task WithdrawAsync(Attraction attraction, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> lines = attraction.Prefix.PrefixLength == 0
-            ? [Router(attraction), "no default-information originate"]
+        if (attraction.Prefix.PrefixLength == 0)
+        {
+            await transport.ConfigureAsync([Router(attraction), "no default-information originate"], cancellationToken).ConfigureAwait(false);
+            LogApplied("withdraw", attraction.ToString());
+            return;
+        }
+
+        var routesRead = transport.ShowJsonAsync($"show {Zebra(attraction)} route json", cancellationToken);
+        var held = await ReadExternalAsync(attraction.IsIpv6, cancellationToken).ConfigureAwait(false);
+        var routes = await routesRead.ConfigureAwait(false);
+        var source = FrrOspfState.RouteSource(routes, attraction.Prefix);
+        var sharing = held
+            .Where(other => other.Prefix.PrefixLength > 0 && other.Prefix != attraction.Prefix)
+            .Where(other => source is not null && FrrOspfState.RouteSource(routes, other.Prefix) == source)
+            .Select(other => other.Prefix)
+            .ToList();
+
+        // The redistribute line goes first: vtysh stops at a refused line, and it is what takes the LSA out at once.
+        IReadOnlyList<string> lines = source is not null && sharing.Count == 0
+            ? [Router(attraction), $"no redistribute {source} route-map {RouteMap(attraction)}", $"no {PrefixListEntry(attraction)}"]
             : [$"no {PrefixListEntry(attraction)}"];
         await transport.ConfigureAsync(lines, cancellationToken).ConfigureAwait(false);
-        LogApplied("withdraw", attraction.ToString());
+        if (lines.Count == 1)
+        {
+            LogSlowWithdrawal(attraction.ToString(), source ?? "no route", string.Join(", ", sharing));
+        }
+        else
+        {
+            LogApplied($"withdraw (stopped redistributing {source})", attraction.ToString());
+        }
     }
 
+    private async Task<IEnumerable<Attraction>> ReadExternalAsync(bool isIpv6, CancellationToken cancellationToken)
+    {
+        if (isIpv6)
+        {
+            var v6 = await transport.ShowJsonAsync("show ipv6 ospf6 database as-external self-originated detail json", cancellationToken).ConfigureAwait(false);
+            return FrrOspfState.ParseOspf6External(v6).ToList();
+        }
+
+        var v4 = await transport.ShowJsonAsync("show ip ospf database external self-originate json", cancellationToken).ConfigureAwait(false);
+        return FrrOspfState.ParseOspfExternal(v4).ToList();
+    }
+
+    /// <summary>The route-map, written every time: FRR ignores a line it already has, so an unchanged route-map costs
+    /// nothing, and a changed metric or type reaches every attraction of the family after FRR's delay.</summary>
+    private static IEnumerable<string> RouteMapLines(Attraction attraction, OspfAttributes attributes) =>
+    [
+        $"route-map {RouteMap(attraction)} permit 10",
+        $"match {Zebra(attraction)} address prefix-list {RouteMap(attraction)}",
+        $"set metric {attributes.Metric}",
+        $"set metric-type type-{(int)attributes.MetricType}",
+        "exit",
+    ];
+
     private static string Router(Attraction attraction) => attraction.IsIpv6 ? "router ospf6" : "router ospf";
+
+    private static string Zebra(Attraction attraction) => attraction.IsIpv6 ? "ipv6" : "ip";
 
     private static string RouteMap(Attraction attraction) => attraction.IsIpv6 ? Name6 : Name4;
 
     private static string PrefixListEntry(Attraction attraction) =>
-        $"{(attraction.IsIpv6 ? "ipv6" : "ip")} prefix-list {RouteMap(attraction)} permit {attraction.Prefix}";
+        $"{Zebra(attraction)} prefix-list {RouteMap(attraction)} permit {attraction.Prefix}";
 }

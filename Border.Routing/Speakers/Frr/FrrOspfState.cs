@@ -58,16 +58,27 @@ internal static class FrrOspfState
         }
     }
 
-    /// <summary><c>show route-map NAME json</c> (one object per daemon): whether <paramref name="daemon"/>'s copy
-    /// (<c>OSPF</c>, <c>OSPF6</c>) has a rule with the match clause and every set clause.</summary>
-    public static bool HasRouteMap(string json, string daemon, string routeMap, string match, IReadOnlyList<string> sets) =>
-        FrrJson.ParseEach(json)
-            .Where(answer => answer.TryGetProperty(daemon, out var copies) && copies.TryGetProperty(routeMap, out _))
-            .SelectMany(answer => answer.GetProperty(daemon).GetProperty(routeMap).GetProperty("rules").EnumerateArray())
-            .Any(rule =>
+    /// <summary>The protocol of the route zebra has selected for exactly <paramref name="prefix"/>, from
+    /// <c>show ip route [PREFIX] json</c> or its IPv6 form, when it is one border can redistribute as the gateway's own
+    /// (<c>kernel</c>, <c>connected</c>, <c>static</c>); null when zebra has no route for the prefix or only one
+    /// learnt from a routing protocol, such as another gateway's announcement of the same prefix.</summary>
+    public static string? RouteSource(string json, IPNetwork prefix)
+    {
+        using var document = FrrJson.Parse(json);
+        foreach (var node in document.RootElement.EnumerateObject())
+        {
+            if (!IPNetwork.TryParse(node.Name, out var parsed) || parsed != prefix)
             {
-                var matches = rule.GetProperty("matchClauses").EnumerateArray().Select(clause => clause.GetString()).ToList();
-                var setClauses = rule.GetProperty("setClauses").EnumerateArray().Select(clause => clause.GetString()).ToList();
-                return matches.Contains(match) && sets.All(setClauses.Contains);
-            });
+                continue;
+            }
+
+            var protocol = node.Value.EnumerateArray()
+                .Where(route => route.TryGetProperty("selected", out var selected) && selected.GetBoolean())
+                .Select(route => route.GetProperty("protocol").GetString())
+                .FirstOrDefault();
+            return protocol is "kernel" or "connected" or "static" ? protocol : null;
+        }
+
+        return null;
+    }
 }

@@ -55,6 +55,57 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         await WaitForHeldAsync(speaker, new HashSet<Attraction>());
     }
 
+    /// <summary>A Jool gateway's NAT64 prefix has no route (Jool translates before routing): the speaker gives it a
+    /// blackhole route to redistribute, and the blackhole stays after the withdrawal, so forwarding never flips.</summary>
+    [Fact]
+    public async Task AnnounceWithdraw_PrefixWithoutRoute_CoreSeesItThenNot_GatewayKeepsBlackhole()
+    {
+        Require();
+        var speaker = NewSpeaker();
+        var jool = new Attraction(IPNetwork.Parse("2001:db8:d78:565::/96"), E1);
+
+        await speaker.AnnounceAsync(jool, TestContext.Current.CancellationToken);
+        await WaitForCoreAsync(jool.Prefix, $"E1 {200 + LinkCost}");
+        var announced = await GatewayRouteAsync(jool.Prefix);
+        await speaker.WithdrawAsync(jool, TestContext.Current.CancellationToken);
+        await WaitForCoreAsync(jool.Prefix, null);
+        var withdrawn = await GatewayRouteAsync(jool.Prefix);
+
+        Assert.StartsWith("blackhole 2001:db8:d78:565::/96", announced, StringComparison.Ordinal);
+        Assert.Equal(announced, withdrawn);
+    }
+
+    /// <summary>Two attractions redistributed from the same source (here two route-less prefixes, both static): the
+    /// withdrawn one leaves the core (through the prefix-list, after FRR's delay) and the other stays throughout.</summary>
+    [Fact]
+    public async Task Withdraw_OneOfTwoFromTheSameSource_LeavesTheCoreAndTheOtherStays()
+    {
+        Require();
+        var speaker = NewSpeaker();
+        var kept = new Attraction(IPNetwork.Parse("2001:db8:d78:566::/96"), E1);
+        var withdrawn = new Attraction(IPNetwork.Parse("2001:db8:d78:567::/96"), E1);
+        await speaker.AnnounceAsync(kept, TestContext.Current.CancellationToken);
+        await speaker.AnnounceAsync(withdrawn, TestContext.Current.CancellationToken);
+        await WaitForCoreAsync(kept.Prefix, $"E1 {200 + LinkCost}");
+        await WaitForCoreAsync(withdrawn.Prefix, $"E1 {200 + LinkCost}");
+
+        await speaker.WithdrawAsync(withdrawn, TestContext.Current.CancellationToken);
+        var keptSeen = true;
+        await RoutingLab.WaitUntilAsync(
+            async () =>
+            {
+                keptSeen &= await CoreRouteAsync(kept.Prefix) is not null;
+                return await CoreRouteAsync(withdrawn.Prefix) is null;
+            },
+            Convergence,
+            $"core's route for {withdrawn.Prefix} to be gone");
+
+        Assert.True(keptSeen, $"{kept.Prefix} left the core while {withdrawn.Prefix} was withdrawn");
+        await WaitForHeldAsync(speaker, new HashSet<Attraction> { kept });
+        await speaker.WithdrawAsync(kept, TestContext.Current.CancellationToken);
+        await WaitForCoreAsync(kept.Prefix, null);
+    }
+
     [Fact]
     public async Task Reconcile_AfterOspfDaemonsRestart_RestoresEveryAttractionAndSecondPassChangesNothing()
     {
@@ -112,6 +163,9 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         var anycast = await lab.Gateway.RunCheckedAsync("ip", "route", "get", "198.51.100.53");
         Assert.StartsWith("local 198.51.100.53", anycast.StandardOutput, StringComparison.Ordinal);
     }
+
+    private async Task<string> GatewayRouteAsync(IPNetwork prefix) =>
+        (await lab.Gateway.RunCheckedAsync("ip", "-6", "route", "show", prefix.ToString())).StandardOutput.Trim();
 
     /// <summary>The core's OSPF route for the prefix as "E1 210", or null when it has none.</summary>
     private async Task<string?> CoreRouteAsync(IPNetwork prefix)

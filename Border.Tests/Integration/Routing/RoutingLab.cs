@@ -11,7 +11,7 @@ namespace Border.Tests.Integration.Routing;
 
 /// <summary>The routing lab shared by the routing integration tests: a site core, a gateway and an upstream.</summary>
 /// <remarks>
-/// core (FRR ospfd/ospf6d) -- gw (FRR zebra/ospfd/ospf6d/bgpd, gobgpd) -- upstream (FRR bgpd, AS 64500, sends a default).
+/// core (FRR ospfd/ospf6d) -- gw (FRR zebra/staticd/ospfd/ospf6d/bgpd, gobgpd) -- upstream (FRR bgpd, AS 64500, sends a default).
 /// The gateway speaks BGP twice, so both speakers are judged by the same upstream: gobgpd from 203.0.113.2 (it only
 /// connects out), bgpd from 203.0.113.3 (listening there only).
 /// gobgpd serves its API on a Unix socket in the lab directory: the test process reaches it from the root
@@ -71,7 +71,7 @@ public sealed class RoutingLab : IAsyncLifetime
         await Gateway.EnableForwardingAsync();
 
         await StartFrrAsync(Core, CoreConfig, "zebra", "ospfd", "ospf6d");
-        await StartFrrAsync(Gateway, GatewayConfig, "zebra", "ospfd", "ospf6d", "bgpd");
+        await StartFrrAsync(Gateway, GatewayConfig, "zebra", "staticd", "ospfd", "ospf6d", "bgpd");
         await StartFrrAsync(Upstream, UpstreamConfig, "zebra", "bgpd");
         await File.WriteAllTextAsync(Path.Combine(Directory, "gobgpd.toml"), GobgpConfig);
         StartGobgpd();

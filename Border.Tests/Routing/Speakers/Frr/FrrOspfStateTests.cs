@@ -60,20 +60,26 @@ public sealed class FrrOspfStateTests
     }
 
     [Theory]
-    [InlineData("OSPF6", "metric 200", true)]
-    [InlineData("OSPF6", "metric 100", false)]
-    [InlineData("OSPF", "metric 200", false)]
-    public void HasRouteMap_PerDaemonCopies_TrueOnlyWhenThatDaemonHasMatchAndEverySet(string daemon, string metric, bool expected)
+    [InlineData("2001:db8:d78:564::/96", "kernel")]
+    [InlineData("198.51.100.53/32", "connected")]
+    [InlineData("2001:db8:d78:565::/96", "static")]
+    [InlineData("2001:db8:d78:566::/96", null)]
+    [InlineData("2001:db8:d78:567::/96", null)]
+    public void RouteSource_ZebraTable_SelectedRouteOfTheGatewaysOwnOrNull(string prefix, string? expected)
     {
-        // vtysh prints one answer per daemon; zebra's copy lacks the OSPF-only set clauses, ospfd's lacks the IPv6 match.
+        // The shape FRR 8.4 zebra answers "show ip route json" with: a kernel route that beats a static one, a connected
+        // address, a lone blackhole, a prefix learnt only over OSPF (another gateway's), and none at all for :567::/96.
         const string json = """
-            { "ZEBRA": { "BORDER-OSPF-V6": { "rules": [ { "matchClauses": [ "ipv6 address prefix-list BORDER-OSPF-V6" ], "setClauses": [] } ] } } }
-            { "OSPF": { "BORDER-OSPF-V6": { "rules": [ { "matchClauses": [], "setClauses": [ "metric 200", "metric-type type-1" ] } ] } } }
-            { "OSPF6": { "BORDER-OSPF-V6": { "rules": [ { "matchClauses": [ "ipv6 address prefix-list BORDER-OSPF-V6" ], "setClauses": [ "metric 200", "metric-type type-1" ] } ] } } }
+            {
+              "2001:db8:d78:564::/96": [
+                { "prefix": "2001:db8:d78:564::/96", "protocol": "kernel", "selected": true, "distance": 0 },
+                { "prefix": "2001:db8:d78:564::/96", "protocol": "static", "distance": 1 } ],
+              "198.51.100.53/32": [ { "prefix": "198.51.100.53/32", "protocol": "connected", "selected": true } ],
+              "2001:db8:d78:565::/96": [ { "prefix": "2001:db8:d78:565::/96", "protocol": "static", "selected": true } ],
+              "2001:db8:d78:566::/96": [ { "prefix": "2001:db8:d78:566::/96", "protocol": "ospf6", "selected": true } ]
+            }
             """;
 
-        var found = FrrOspfState.HasRouteMap(json, daemon, "BORDER-OSPF-V6", "ipv6 address prefix-list BORDER-OSPF-V6", [metric, "metric-type type-1"]);
-
-        Assert.Equal(expected, found);
+        Assert.Equal(expected, FrrOspfState.RouteSource(json, IPNetwork.Parse(prefix)));
     }
 }
