@@ -30,6 +30,8 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
     private const string Name4 = "BORDER-OSPF-V4";
     private const string Name6 = "BORDER-OSPF-V6";
     private const string Static = "static";
+    private const string External4 = "show ip ospf database external self-originate json";
+    private const string External6 = "show ipv6 ospf6 database as-external self-originated detail json";
     private readonly IFrrTransport transport;
     private readonly ILogger logger;
 
@@ -45,9 +47,8 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
 
     public async Task<IReadOnlySet<Attraction>> GetHeldAsync(CancellationToken cancellationToken)
     {
-        var v4 = ReadExternalAsync(isIpv6: false, cancellationToken);
-        var v6 = ReadExternalAsync(isIpv6: true, cancellationToken);
-        return (await v4.ConfigureAwait(false)).Concat(await v6.ConfigureAwait(false)).ToHashSet();
+        var answers = await transport.ShowJsonEachAsync([External4, External6], cancellationToken).ConfigureAwait(false);
+        return FrrOspfState.ParseOspfExternal(answers[0]).Concat(FrrOspfState.ParseOspf6External(answers[1])).ToHashSet();
     }
 
     public async Task AnnounceAsync(Attraction attraction, CancellationToken cancellationToken)
@@ -95,9 +96,10 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
             return;
         }
 
-        var routesRead = transport.ShowJsonAsync($"show {Zebra(attraction)} route json", cancellationToken);
-        var held = await ReadExternalAsync(attraction.IsIpv6, cancellationToken).ConfigureAwait(false);
-        var routes = await routesRead.ConfigureAwait(false);
+        var answers = await transport.ShowJsonEachAsync(
+            [$"show {Zebra(attraction)} route json", attraction.IsIpv6 ? External6 : External4], cancellationToken).ConfigureAwait(false);
+        var routes = answers[0];
+        var held = attraction.IsIpv6 ? FrrOspfState.ParseOspf6External(answers[1]) : FrrOspfState.ParseOspfExternal(answers[1]);
         var source = FrrOspfState.RouteSource(routes, attraction.Prefix);
         var sharing = held
             .Where(other => other.Prefix.PrefixLength > 0 && other.Prefix != attraction.Prefix)
@@ -118,18 +120,6 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
         {
             LogApplied($"withdraw (stopped redistributing {source})", attraction.ToString());
         }
-    }
-
-    private async Task<IEnumerable<Attraction>> ReadExternalAsync(bool isIpv6, CancellationToken cancellationToken)
-    {
-        if (isIpv6)
-        {
-            var v6 = await transport.ShowJsonAsync("show ipv6 ospf6 database as-external self-originated detail json", cancellationToken).ConfigureAwait(false);
-            return FrrOspfState.ParseOspf6External(v6).ToList();
-        }
-
-        var v4 = await transport.ShowJsonAsync("show ip ospf database external self-originate json", cancellationToken).ConfigureAwait(false);
-        return FrrOspfState.ParseOspfExternal(v4).ToList();
     }
 
     /// <summary>The route-map, written every time: FRR ignores a line it already has, so an unchanged route-map costs

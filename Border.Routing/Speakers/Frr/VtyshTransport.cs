@@ -21,6 +21,19 @@ internal sealed class VtyshTransport : IFrrTransport
         return result.StandardOutput;
     }
 
+    public async Task<IReadOnlyList<string>> ShowJsonEachAsync(IReadOnlyList<string> commands, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync([.. commands.SelectMany(command => (string[])["-c", command])], cancellationToken).ConfigureAwait(false);
+        var answers = FrrJson.ParseEach(result.StandardOutput);
+        if (answers.Count != commands.Count)
+        {
+            throw new SpeakerException(
+                $"FRR ({Where}) answered {answers.Count} JSON documents to {commands.Count} commands ({string.Join("; ", commands)}): {result.StandardOutput.Trim()}");
+        }
+
+        return [.. answers.Select(answer => answer.GetRawText())];
+    }
+
     public async Task ConfigureAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
         List<string> arguments = ["-c", "configure terminal"];
