@@ -18,4 +18,5 @@ internal static class RoutingEventIds
     public const int FrrConfigApplied = 2200;
     public const int FrrBgpConfigApplied = 2201;
     public const int FrrOspfSlowWithdrawal = 2202;
+    public const int FrrBgpStaleAdvertisement = 2203;
 }

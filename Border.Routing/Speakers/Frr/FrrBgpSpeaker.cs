@@ -1,3 +1,4 @@
+using System.Net;
 using Border.Routing.Attractions;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,11 @@ namespace Border.Routing.Speakers.Frr;
 /// learnt from upstream stays at home. The communities are therefore shared by every pool, and the next hop is
 /// always the gateway's own address on the session. Adding or removing a <c>network</c> takes effect at once;
 /// the route-map is written the same way every time, so re-announcing never changes it.
+/// What is held is what bgpd originates and also what its adj-out still holds for each upstream: FRR 8.4 can keep a
+/// pool in the adj-out of a session established seconds before, after its <c>network</c> is gone, so the upstream
+/// keeps it. Such a pool reads as held, and withdrawing it adds and removes its <c>network</c> in one session, which
+/// makes bgpd process the prefix again and send the withdrawal it owes (a soft clear would not: it re-sends only
+/// prefixes that still have a path).
 /// </remarks>
 internal sealed partial class FrrBgpSpeaker : IRouteSpeaker
 {
@@ -34,16 +40,26 @@ internal sealed partial class FrrBgpSpeaker : IRouteSpeaker
 
     public async Task<IReadOnlySet<Attraction>> GetHeldAsync(CancellationToken cancellationToken)
     {
-        var routeMap = await transport.ShowJsonAsync($"show route-map {RouteMap} json", cancellationToken).ConfigureAwait(false);
-        var communities = FrrBgpState.ParseOutboundCommunities(routeMap, RouteMap);
-        var held = new HashSet<Attraction>();
-        foreach (var afi in (string[])["ipv4", "ipv6"])
-        {
-            var table = await transport.ShowJsonAsync($"show bgp {afi} unicast json", cancellationToken).ConfigureAwait(false);
-            held.UnionWith(FrrBgpState.ParseLocalPrefixes(table).Select(prefix => new Attraction(prefix, new BgpAttributes(communities))));
-        }
+        var routeMap = transport.ShowJsonAsync($"show route-map {RouteMap} json", cancellationToken);
+        var v4 = await HeldPrefixesAsync("ipv4", cancellationToken).ConfigureAwait(false);
+        var v6 = await HeldPrefixesAsync("ipv6", cancellationToken).ConfigureAwait(false);
+        var communities = FrrBgpState.ParseOutboundCommunities(await routeMap.ConfigureAwait(false), RouteMap);
+        return v4.Originated.Union(v4.Advertised).Union(v6.Originated).Union(v6.Advertised)
+            .Select(prefix => new Attraction(prefix, new BgpAttributes(communities)))
+            .ToHashSet();
+    }
 
-        return held;
+    /// <summary>The prefixes of one address family that bgpd originates, and those its adj-out holds for any upstream.</summary>
+    private async Task<(IReadOnlySet<IPNetwork> Originated, IReadOnlySet<IPNetwork> Advertised)> HeldPrefixesAsync(
+        string afi, CancellationToken cancellationToken)
+    {
+        var answers = await transport.ShowJsonEachAsync(
+            [
+                $"show bgp {afi} unicast json",
+                .. options.Neighbors.Select(neighbor => $"show bgp {afi} unicast neighbors {neighbor.Address} advertised-routes json"),
+            ],
+            cancellationToken).ConfigureAwait(false);
+        return (FrrBgpState.ParseLocalPrefixes(answers[0]).ToHashSet(), answers.Skip(1).SelectMany(FrrBgpState.ParseAdvertisedLocal).ToHashSet());
     }
 
     public async Task AnnounceAsync(Attraction attraction, CancellationToken cancellationToken)
@@ -73,8 +89,18 @@ internal sealed partial class FrrBgpSpeaker : IRouteSpeaker
 
     public async Task WithdrawAsync(Attraction attraction, CancellationToken cancellationToken)
     {
-        await transport.ConfigureAsync([Router, AddressFamily(attraction), $"no network {attraction.Prefix}"], cancellationToken).ConfigureAwait(false);
-        LogApplied("withdraw", attraction.ToString());
+        var afi = attraction.IsIpv6 ? "ipv6" : "ipv4";
+        var (originated, advertised) = await HeldPrefixesAsync(afi, cancellationToken).ConfigureAwait(false);
+        var network = $"network {attraction.Prefix}";
+        if (originated.Contains(attraction.Prefix) || !advertised.Contains(attraction.Prefix))
+        {
+            await transport.ConfigureAsync([Router, AddressFamily(attraction), $"no {network}"], cancellationToken).ConfigureAwait(false);
+            LogApplied("withdraw", attraction.ToString());
+            return;
+        }
+
+        await transport.ConfigureAsync([Router, AddressFamily(attraction), network, $"no {network}"], cancellationToken).ConfigureAwait(false);
+        LogStaleAdvertisement(attraction.ToString());
     }
 
     private string Router => $"router bgp {options.LocalAsn}";

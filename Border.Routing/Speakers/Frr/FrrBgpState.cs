@@ -30,6 +30,25 @@ internal static class FrrBgpState
         }
     }
 
+    /// <summary><c>show bgp ipv4|ipv6 unicast neighbors ADDRESS advertised-routes json</c>: the prefixes originated
+    /// here (empty AS path) that bgpd's adj-out holds for that neighbour, so what the neighbour was last sent.</summary>
+    public static IEnumerable<IPNetwork> ParseAdvertisedLocal(string json)
+    {
+        using var document = FrrJson.Parse(json);
+        if (!document.RootElement.TryGetProperty("advertisedRoutes", out var routes))
+        {
+            yield break;
+        }
+
+        foreach (var route in routes.EnumerateObject())
+        {
+            if (route.Value.TryGetProperty("path", out var path) && path.GetString() == "")
+            {
+                yield return IPNetwork.Parse(route.Name);
+            }
+        }
+    }
+
     /// <summary><c>show route-map NAME json</c> (one object per daemon): the communities bgpd's copy sets.</summary>
     public static BgpCommunities ParseOutboundCommunities(string json, string routeMap)
     {

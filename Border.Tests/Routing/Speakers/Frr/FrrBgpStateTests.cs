@@ -46,4 +46,20 @@ public sealed class FrrBgpStateTests
         Assert.Equal("Idle", FrrBgpState.ParseSessions(neighbors)[IPAddress.Parse("203.0.113.1")]);
         Assert.Equal([IPAddress.Parse("203.0.113.1")], FrrBgpState.ParseDefaultFrom(route));
     }
+
+    [Fact]
+    public void ParseAdvertisedLocal_AdjOut_ReturnsOnlyPrefixesOriginatedHere()
+    {
+        // The shape FRR 8.4 bgpd answers "show bgp ipv4 unicast neighbors X advertised-routes json" with; a route
+        // learnt elsewhere carries its AS path, and an unknown neighbour gets a warning instead.
+        const string json = """
+            { "bgpTableVersion": 4, "advertisedRoutes": {
+              "192.0.2.0/30": { "network": "192.0.2.0/30", "nextHop": "0.0.0.0", "path": "", "bgpOriginCode": "i" },
+              "198.51.100.0/24": { "network": "198.51.100.0/24", "nextHop": "203.0.113.9", "path": "64496", "bgpOriginCode": "i" } },
+              "totalPrefixCounter": 2 }
+            """;
+
+        Assert.Equal([IPNetwork.Parse("192.0.2.0/30")], FrrBgpState.ParseAdvertisedLocal(json));
+        Assert.Empty(FrrBgpState.ParseAdvertisedLocal("""{ "warning": "No such neighbor in this view/vrf" }"""));
+    }
 }
