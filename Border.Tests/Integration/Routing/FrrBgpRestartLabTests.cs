@@ -6,7 +6,8 @@ using static Border.Tests.Integration.Routing.LabAttractions;
 namespace Border.Tests.Integration.Routing;
 
 /// <summary>Restarting the gateway's bgpd, in a lab of its own.</summary>
-/// <remarks>The restart resets the upstream session; see the known fault on FrrBgpSpeakerLabTests.</remarks>
+/// <remarks>The restart resets the upstream session, where FRR 8.4 can leave a withdrawn pool in the adj-out (see
+/// FrrBgpSpeakerLabTests), so other tests do not share it.</remarks>
 [Collection(FrrBgpRestartLabCollection.Name)]
 public sealed class FrrBgpRestartLabTests(RoutingLab lab)
 {

@@ -6,7 +6,7 @@ using static Border.Tests.Integration.Routing.LabAttractions;
 namespace Border.Tests.Integration.Routing;
 
 /// <summary>The uplink state read from FRR's bgpd, in a lab of its own because it resets the session
-/// (see the known fault on FrrBgpSpeakerLabTests).</summary>
+/// (a fresh session is where FRR 8.4 can leave a withdrawn pool in the adj-out; see FrrBgpSpeakerLabTests).</summary>
 [Collection(FrrUplinkLabCollection.Name)]
 public sealed class FrrUplinkLabTests(RoutingLab lab)
 {
