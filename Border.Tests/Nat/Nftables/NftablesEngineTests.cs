@@ -90,10 +90,8 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task TableDeletedNotification_TableGone_PublishesAndHealsWithoutWaitingForProbe()
     {
-        var nft = new FakeNftables { AllowApply = true };
-        var watcher = new FakeTableWatcher();
-        using var engine = Engine(nft, watcher);
-        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        var (nft, watcher, engine) = await AppliedAsync();
+        using var _ = engine;
         Assert.Equal(("inet", "border"), watcher.Watched);
         nft.Live = null;
 
@@ -109,10 +107,8 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task TableDeletedNotification_OwnApplyLeftTableWhole_NothingPublished()
     {
-        var nft = new FakeNftables { AllowApply = true };
-        var watcher = new FakeTableWatcher();
-        using var engine = Engine(nft, watcher);
-        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        var (nft, watcher, engine) = await AppliedAsync();
+        using var _ = engine;
         nft.AllowApply = false;
 
         watcher.OnDeleted!();
@@ -124,10 +120,8 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task TableDeletedNotification_EventsAndProbe_HealthTrackerTakesBothAndTheServiceComesBackAfterRise()
     {
-        var nft = new FakeNftables { AllowApply = true };
-        var watcher = new FakeTableWatcher();
-        using var engine = Engine(nft, watcher);
-        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        var (nft, watcher, engine) = await AppliedAsync();
+        using var _ = engine;
         var tracker = new ServiceHealthTracker(engine.Probes.Select(probe => probe.Name), new HealthThresholds(Rise: 2, Fall: 2), new DampingOptions(TimeSpan.Zero, TimeSpan.Zero), TimeProvider.System);
         for (var pass = 0; pass < 2; pass++)
         {
@@ -166,6 +160,16 @@ public sealed class NftablesEngineTests
         Assert.True(engine.Events.TryRead(out var recovered));
         Assert.Equal(("nft-drift inet border", true, "table inet border matches"), (recovered.Check, recovered.Healthy, recovered.Reason));
         Assert.Empty(nft.Applied);
+    }
+
+    /// <summary>An engine that has applied its table once, with the fakes behind it.</summary>
+    private static async Task<(FakeNftables Nft, FakeTableWatcher Watcher, NftablesEngine Engine)> AppliedAsync()
+    {
+        var nft = new FakeNftables { AllowApply = true };
+        var watcher = new FakeTableWatcher();
+        var engine = Engine(nft, watcher);
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        return (nft, watcher, engine);
     }
 
     private static NftablesEngine Engine(FakeNftables nft, FakeTableWatcher? watcher = null) =>
