@@ -31,6 +31,9 @@ internal sealed class NatEngineFactory(
     public NftablesEngine Nftables(NftablesOptions options) =>
         new(options, new NftCli(runner, tools), new NftMonitorTableWatcher(launcher, tools), time, loggers.CreateLogger<NftablesEngine>());
 
+    /// <summary>Events for a link's state, as the kernel reports it (the uplink's interface).</summary>
+    public LinkEvents Link(string device) => new(device, new IpMonitorLinkWatcher(launcher, tools), new IpCli(runner, tools), time);
+
     public JoolEngine Jool(JoolOptions options, JoolEngineOptions engineOptions) =>
         new(options, engineOptions, new JoolCli(runner, tools), time, loggers.CreateLogger<JoolEngine>());
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Threading.Channels;
 using Border.App.Configuration;
 using Border.App.Control;
 using Border.App.Metrics;
@@ -276,7 +277,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
         {
             foreach (var binding in runtime.Engines)
             {
-                loops.Add(PumpEventsAsync(binding));
+                loops.Add(PumpEventsAsync(binding.Engine.Events, binding.Services));
             }
 
             foreach (var binding in runtime.Engines)
@@ -299,15 +300,17 @@ internal sealed partial class GatewayDaemon : IControlHandler
             }
 
             loops.Add(new ProbeRunner(runtime.UplinkProbe, config.Health.Schedules["uplink"], time, result => Supervisor.Report(new CheckReport([], result, IsEvent: false))).RunAsync(running.Token));
+            loops.Add(PumpEventsAsync(runtime.UplinkLink.Events, []));
+            await runtime.UplinkLink.StartAsync(running.Token);
         }
 
-        private async Task PumpEventsAsync(EngineBinding binding)
+        private async Task PumpEventsAsync(ChannelReader<CheckResult> events, IReadOnlyList<Service> services)
         {
             try
             {
-                await foreach (var result in binding.Engine.Events.ReadAllAsync(running.Token))
+                await foreach (var result in events.ReadAllAsync(running.Token))
                 {
-                    Supervisor.Report(new CheckReport(binding.Services, result, IsEvent: true));
+                    Supervisor.Report(new CheckReport(services, result, IsEvent: true));
                 }
             }
             catch (OperationCanceledException) when (running.IsCancellationRequested)

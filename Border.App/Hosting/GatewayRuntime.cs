@@ -1,6 +1,7 @@
 using Border.App.Configuration;
 using Border.App.Supervision;
 using Border.Nat;
+using Border.Nat.Links;
 using Border.Nat.Tools;
 using Border.Routing.Attractions;
 using Border.Routing.Health;
@@ -19,11 +20,12 @@ internal sealed class GatewayRuntime : IAsyncDisposable
 {
     private readonly List<IDisposable> owned;
 
-    private GatewayRuntime(IReadOnlyList<EngineBinding> engines, IReadOnlyList<IRouteSpeaker> speakers, IProbe uplink, SupervisorPlan plan, List<IDisposable> owned)
+    private GatewayRuntime(IReadOnlyList<EngineBinding> engines, IReadOnlyList<IRouteSpeaker> speakers, IProbe uplink, LinkEvents uplinkLink, SupervisorPlan plan, List<IDisposable> owned)
     {
         Engines = engines;
         Speakers = speakers;
         UplinkProbe = uplink;
+        UplinkLink = uplinkLink;
         Plan = plan;
         this.owned = owned;
     }
@@ -33,6 +35,9 @@ internal sealed class GatewayRuntime : IAsyncDisposable
     public IReadOnlyList<IRouteSpeaker> Speakers { get; }
 
     public IProbe UplinkProbe { get; }
+
+    /// <summary>The uplink interface's state as events: its link going down takes the uplink down at once.</summary>
+    public LinkEvents UplinkLink { get; }
 
     public SupervisorPlan Plan { get; }
 
@@ -69,6 +74,8 @@ internal sealed class GatewayRuntime : IAsyncDisposable
         owned.AddRange(speakers.Owned);
         var bgp = config.Routing.Bgp;
         var uplink = new UplinkProbe(speakers.UplinkSource, bgp.Neighbors, time);
+        var uplinkLink = factory.Link(config.Site.UplinkInterface);
+        owned.Add(uplinkLink);
         var services = ServicesOf(config).Select(service =>
         {
             var serving = engines.Where(binding => binding.Services.Contains(service)).ToList();
@@ -85,7 +92,7 @@ internal sealed class GatewayRuntime : IAsyncDisposable
             services,
             new CheckPlan([uplink.Name], new HealthThresholds(uplinkSchedule.Rise, uplinkSchedule.Fall)),
             new DampingOptions(config.Health.Damping.HoldDown, config.Health.Damping.MaxHoldDown));
-        return new GatewayRuntime(engines, speakers.Speakers, uplink, plan, owned);
+        return new GatewayRuntime(engines, speakers.Speakers, uplink, uplinkLink, plan, owned);
     }
 
     public async ValueTask DisposeAsync()

@@ -18,16 +18,17 @@ internal sealed class IpMonitorLinkWatcher(IProcessLauncher launcher, NatToolOpt
         return new ChildStopper(child);
     }
 
-    /// <summary>Reads one notification: <c>7: nat64: &lt;NO-CARRIER,POINTOPOINT,UP&gt; mtu 1500 ... state DOWN ...</c>,
+    /// <summary>Reads one notification: <c>7: nat64: &lt;NO-CARRIER,POINTOPOINT,UP&gt; mtu 1500 ... state DOWN ...</c>
+    /// (<c>3: upstream@if2: ...</c> for a veth),
     /// prefixed by <c>Deleted</c> when the link went away. <see langword="null"/> when it is about another link.</summary>
     internal static LinkChange? Parse(string device, string line)
     {
         var deleted = line.StartsWith("Deleted ", StringComparison.Ordinal);
-        var marker = $": {device}: ";
-        var at = line.IndexOf(marker, StringComparison.Ordinal);
+        // A veth (an uplink in a namespace, a container's interface) prints as name@peer; tun and dummy links as name.
+        var at = line.IndexOf($": {device}: ", StringComparison.Ordinal);
+        at = at >= 0 ? at : line.IndexOf($": {device}@", StringComparison.Ordinal);
         if (at < 0)
         {
-            // Links in a namespace may print as name@peer; tun and dummy links never do.
             return null;
         }
 

@@ -13,6 +13,8 @@ namespace Border.Nat.Nftables;
 /// says what differed, is published as an event at once, and is healed by re-applying. A deleted table is not left
 /// to the next probe: the kernel's notification of the deletion triggers the same check and heal at once (our own
 /// apply deletes and re-adds the table in one transaction, which the check then finds whole).
+/// The events carry their own check name, apart from the probe's: the health tracker takes a name either as a probe
+/// (rise and fall) or as an event (at once), never both.
 /// </remarks>
 internal sealed partial class NftablesEngine : INatEngine, IDisposable
 {
@@ -28,6 +30,8 @@ internal sealed partial class NftablesEngine : INatEngine, IDisposable
     private readonly HealthEventStream events = new();
     private readonly string table;
     private readonly string check;
+    private readonly string driftCheck;
+    private int drifted;
 
     public NftablesEngine(NftablesOptions options, INftables nft, INftTableWatcher watcher, TimeProvider time, ILogger<NftablesEngine> logger)
     {
@@ -38,6 +42,7 @@ internal sealed partial class NftablesEngine : INatEngine, IDisposable
         this.logger = logger;
         table = NftRulesetRenderer.RenderTable(options);
         check = $"nft-table {Family} {options.Table}";
+        driftCheck = $"nft-drift {Family} {options.Table}";
         Probes = [new RecordedProbe(new DelegateProbe(check, time, CheckAndHealAsync))];
     }
 
@@ -99,11 +104,18 @@ internal sealed partial class NftablesEngine : INatEngine, IDisposable
         var found = await CompareAsync(cancellationToken).ConfigureAwait(false);
         if (found.Healthy)
         {
+            // A drift whose heal failed may have been mended by someone else since: its event check must come up.
+            if (Interlocked.Exchange(ref drifted, 0) == 1)
+            {
+                events.Publish(CheckRun.Now(driftCheck, time, found));
+            }
+
             return found;
         }
 
         LogDrift(found.Reason);
-        events.Publish(CheckRun.Now(check, time, found));
+        Interlocked.Exchange(ref drifted, 1);
+        events.Publish(CheckRun.Now(driftCheck, time, found));
         try
         {
             await nft.ApplyAsync(NftRulesetRenderer.RenderScript(options), cancellationToken).ConfigureAwait(false);
@@ -115,7 +127,8 @@ internal sealed partial class NftablesEngine : INatEngine, IDisposable
         }
 
         LogHealed(options.Table);
-        events.Publish(CheckRun.Now(check, time, Finding.Pass($"table {Family} {options.Table} re-applied")));
+        Interlocked.Exchange(ref drifted, 0);
+        events.Publish(CheckRun.Now(driftCheck, time, Finding.Pass($"table {Family} {options.Table} re-applied")));
         return Finding.Fail($"{found.Reason}; re-applied");
     }
 

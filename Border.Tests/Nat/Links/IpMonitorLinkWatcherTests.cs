@@ -18,6 +18,23 @@ public sealed class IpMonitorLinkWatcherTests
         Assert.Equal(operState, change.State.OperState);
     }
 
+    [Theory]
+    [InlineData("3: upstream@if2: <BROADCAST,MULTICAST> mtu 1500 qdisc noqueue state DOWN group default \\    link/ether 0e:ba:76:1a:81:fe brd ff:ff:ff:ff:ff:ff link-netns bl-upstream", false, "DOWN")]
+    [InlineData("3: upstream@if2: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state LOWERLAYERDOWN group default", false, "LOWERLAYERDOWN")]
+    [InlineData("3: upstream@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default \\    link/ether 0e:ba:76:1a:81:fe", true, "UP")]
+    public void Parse_VethNamedWithItsPeer_State(string line, bool usable, string operState)
+    {
+        var change = IpMonitorLinkWatcher.Parse("upstream", line);
+
+        Assert.NotNull(change?.State);
+        Assert.Equal((usable, operState), (change.State.Usable, change.State.OperState));
+    }
+
+    [Theory]
+    [InlineData("4: upstream2@if5: <BROADCAST,MULTICAST> mtu 1500 state DOWN")]
+    [InlineData("4: upstream2: <BROADCAST,MULTICAST> mtu 1500 state DOWN")]
+    public void Parse_LinkWhoseNameStartsTheSame_Ignored(string line) => Assert.Null(IpMonitorLinkWatcher.Parse("upstream", line));
+
     [Fact]
     public void Parse_Deleted_NullState()
     {

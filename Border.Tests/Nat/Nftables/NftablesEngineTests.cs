@@ -1,5 +1,6 @@
 using System.Net;
 using Border.Nat.Nftables;
+using Border.Routing.Health;
 using Border.Routing.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -89,10 +90,8 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task TableDeletedNotification_TableGone_PublishesAndHealsWithoutWaitingForProbe()
     {
-        var nft = new FakeNftables { AllowApply = true };
-        var watcher = new FakeTableWatcher();
-        using var engine = Engine(nft, watcher);
-        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        var (nft, watcher, engine) = await AppliedAsync();
+        using var _ = engine;
         Assert.Equal(("inet", "border"), watcher.Watched);
         nft.Live = null;
 
@@ -108,16 +107,69 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task TableDeletedNotification_OwnApplyLeftTableWhole_NothingPublished()
     {
-        var nft = new FakeNftables { AllowApply = true };
-        var watcher = new FakeTableWatcher();
-        using var engine = Engine(nft, watcher);
-        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        var (nft, watcher, engine) = await AppliedAsync();
+        using var _ = engine;
         nft.AllowApply = false;
 
         watcher.OnDeleted!();
 
         Assert.True((await engine.ReadBackAsync(TestContext.Current.CancellationToken)).Healthy);
         Assert.Null(await Integration.Nat.Waiting.EventAsync(engine.Events, _ => true, TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
+    public async Task TableDeletedNotification_EventsAndProbe_HealthTrackerTakesBothAndTheServiceComesBackAfterRise()
+    {
+        var (nft, watcher, engine) = await AppliedAsync();
+        using var _ = engine;
+        var tracker = new ServiceHealthTracker(engine.Probes.Select(probe => probe.Name), new HealthThresholds(Rise: 2, Fall: 2), new DampingOptions(TimeSpan.Zero, TimeSpan.Zero), TimeProvider.System);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            tracker.RecordProbe(await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(HealthState.Up, tracker.Current.State);
+        nft.Live = null;
+
+        watcher.OnDeleted!();
+
+        var fault = await Integration.Nat.Waiting.EventAsync(engine.Events, result => !result.Healthy, TimeSpan.FromSeconds(5));
+        tracker.RecordEvent(fault!);
+        Assert.Equal(HealthState.Down, tracker.Current.State);
+        Assert.Contains("nft-drift inet border: table inet border missing", tracker.Current.Reason, StringComparison.Ordinal);
+        tracker.RecordEvent((await Integration.Nat.Waiting.EventAsync(engine.Events, result => result.Healthy, TimeSpan.FromSeconds(5)))!);
+        tracker.RecordProbe(await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HealthState.Down, tracker.Current.State);
+        tracker.RecordProbe(await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HealthState.Up, tracker.Current.State);
+    }
+
+    [Fact]
+    public async Task Probe_HealFailedThenTableMendedBySomeoneElse_PublishesTheRecovery()
+    {
+        var nft = new FakeNftables { AllowApply = true, Refusal = "Error: Could not process rule: No such file or directory" };
+        var engine = Engine(nft);
+        Assert.False((await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken)).Healthy);
+        Assert.True(engine.Events.TryRead(out var fault));
+        Assert.False(fault.Healthy);
+        nft.Live = NftRulesetRenderer.RenderTable(Options);
+
+        var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(result.Healthy);
+        Assert.True(engine.Events.TryRead(out var recovered));
+        Assert.Equal(("nft-drift inet border", true, "table inet border matches"), (recovered.Check, recovered.Healthy, recovered.Reason));
+        Assert.Empty(nft.Applied);
+    }
+
+    /// <summary>An engine that has applied its table once, with the fakes behind it.</summary>
+    private static async Task<(FakeNftables Nft, FakeTableWatcher Watcher, NftablesEngine Engine)> AppliedAsync()
+    {
+        var nft = new FakeNftables { AllowApply = true };
+        var watcher = new FakeTableWatcher();
+        var engine = Engine(nft, watcher);
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        return (nft, watcher, engine);
     }
 
     private static NftablesEngine Engine(FakeNftables nft, FakeTableWatcher? watcher = null) =>
@@ -151,7 +203,7 @@ public sealed class NftablesEngineTests
 
         public bool AllowApply { get; set; }
 
-        public string? Refusal { get; init; }
+        public string? Refusal { get; set; }
 
         public string? ListFailure { get; init; }
 
