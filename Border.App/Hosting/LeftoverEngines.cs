@@ -9,7 +9,9 @@ namespace Border.App.Hosting;
 /// Unbound still answering on the anycast addresses).</summary>
 /// <remarks>Tayga and a child Unbound are the daemon's children but do not die with it, and the next Tayga cannot
 /// open the tun while the old one holds it. The leftover is recognised by the config file border wrote for it, a
-/// path in border's own state directory, so nothing border did not start is ever touched.</remarks>
+/// path in border's own state directory, so nothing border did not start is ever touched. A process whose parent is
+/// a live border (this daemon, or a daemon started since: the guard of a dead daemon may run after it) is not a
+/// leftover; a dead daemon's children have been handed to PID 1.</remarks>
 internal static partial class LeftoverEngines
 {
     /// <summary>Kills every process running Tayga with this gateway's Tayga config, or Unbound with its child
@@ -31,7 +33,7 @@ internal static partial class LeftoverEngines
     {
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid) || ParentOf(directory) == Environment.ProcessId)
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || IsBorder(ParentOf(directory)))
             {
                 continue;
             }
@@ -64,6 +66,23 @@ internal static partial class LeftoverEngines
 
     [LoggerMessage(EventId = AppEventIds.LeftoverEngineEnded, Level = LogLevel.Warning, Message = "ended {Program} (pid {Pid}), which a dead border daemon left running")]
     private static partial void LogEnded(ILogger logger, string program, int pid);
+
+    private static bool IsBorder(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "border";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static int ParentOf(string procDirectory)
     {
