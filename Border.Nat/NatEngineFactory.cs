@@ -54,7 +54,7 @@ internal sealed class NatEngineFactory(
         new(
             options,
             engineOptions,
-            new UnboundCli(runner, tools),
+            new UnboundCli(runner, launcher, tools),
             new AnycastAddresses(anycast, new IpCli(runner, tools), loggers.CreateLogger<AnycastAddresses>()),
             new UdpDnsClient(sockets),
             time,

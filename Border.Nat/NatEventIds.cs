@@ -32,4 +32,10 @@ internal static class NatEventIds
     public const int JoolUnchanged = 1401;
     public const int JoolUnhealthy = 1402;
     public const int JoolRecreating = 1403;
+
+    public const int ChildStarted = 1500;
+    public const int ChildExited = 1501;
+    public const int ChildRestartScheduled = 1502;
+    public const int ChildStartFailed = 1503;
+    public const int ChildOutput = 1504;
 }

@@ -3,8 +3,10 @@
 #   core      FRR OSPF/OSPFv3 to both gateways; the IPv6-only client LAN 2001:db8:d78:50b::/64 towards c6
 #   gw1, gw2  FRR zebra/ospfd/ospf6d (OSPF speaker), gobgpd (eBGP speaker, AS 64513), tayga, nftables, border
 #   upstream  FRR bgpd, AS 64500: eBGP to both gateways, sends each a default; routes to inet
-#   c6        IPv6-only client
-#   inet      IPv4-only server 203.0.113.10
+#   c6        IPv6-only client, its resolver the anycast DNS64 address; also the CLAT (tayga, stateless) for c4
+#   c4        IPv4-only device 192.0.2.130 behind the CLAT in c6 (464XLAT: CLAT in c6, NAT64 on the gateways)
+#   inet      IPv4-only server 203.0.113.10 (a TCP server on port 80 that tells each client the address it
+#             saw) and the authoritative server of the test zone example. (A records only; unbound)
 # Documentation addresses only. Everything lives in namespaces named $LAB-* and under $ROOT (lab/common.sh);
 # lab/down.sh removes it all.
 set -euo pipefail
@@ -14,7 +16,7 @@ REPO=$(dirname "$HERE")
 BORDER=${BORDER:-$( [ -x /usr/local/bin/border ] && echo /usr/local/bin/border || echo "$ROOT/bin/border" )}
 
 [ "$(id -u)" = 0 ] || { echo "lab/up.sh: run as root (network namespaces)"; exit 1; }
-for tool in ip nft /usr/lib/frr/zebra /usr/lib/frr/ospfd /usr/lib/frr/ospf6d /usr/lib/frr/bgpd vtysh gobgpd tayga; do
+for tool in ip nft /usr/lib/frr/zebra /usr/lib/frr/ospfd /usr/lib/frr/ospf6d /usr/lib/frr/bgpd vtysh gobgpd tayga unbound unbound-control ncat; do
   command -v "$tool" >/dev/null || { echo "lab/up.sh: $tool is missing; ./install.sh installs the lab's packages"; exit 1; }
 done
 if ip netns list | grep -q "^$LAB-"; then echo "lab/up.sh: a lab is already up (namespaces $LAB-*); lab/down.sh first"; exit 1; fi
@@ -32,7 +34,7 @@ link() { # link A IFA B IFB
 }
 addr() { ns "$1" ip addr add "$3" dev "$2" nodad 2>/dev/null || ns "$1" ip addr add "$3" dev "$2"; }
 
-for n in core upstream gw1 gw2 c6 inet; do
+for n in core upstream gw1 gw2 c6 c4 inet; do
   ip netns add "$LAB-$n"
   ns "$n" ip link set lo up
   ns "$n" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
@@ -65,6 +67,57 @@ link upstream inet inet upstream
 addr upstream inet 203.0.113.9/29
 addr inet upstream 203.0.113.10/29
 ns inet ip route add default via 203.0.113.9
+
+# inet: the test zone's authoritative server (A records only: the gateways' DNS64 synthesizes the AAAA) and the
+# IPv4-only server's TCP port 80, which answers with the address the connection came from.
+mkdir -p "$ROOT/inet"
+cat > "$ROOT/inet/zone.conf" <<CONF
+server:
+	directory: "$ROOT/inet"
+	chroot: ""
+	username: ""
+	pidfile: ""
+	use-syslog: no
+	logfile: ""
+	do-daemonize: no
+	interface: 203.0.113.10
+	access-control: 203.0.113.0/24 allow
+	local-zone: "example." static
+	local-data: "example. 300 IN SOA ns.example. hostmaster.example. 1 3600 600 86400 300"
+	local-data: "server.example. 300 IN A 203.0.113.10"
+CONF
+ns inet setsid unbound -d -p -c "$ROOT/inet/zone.conf" >"$ROOT/inet/unbound.log" 2>&1 < /dev/null &
+echo $! > "$ROOT/inet/unbound.pid"
+ns inet setsid ncat --listen --keep-open 203.0.113.10 80 --exec /usr/bin/env >"$ROOT/inet/ncat.log" 2>&1 < /dev/null &
+echo $! > "$ROOT/inet/ncat.pid"
+
+# c6 asks the anycast resolver; ip netns exec bind-mounts this file over /etc/resolv.conf.
+mkdir -p "/etc/netns/$LAB-c6"
+printf 'nameserver 2001:db8:d78:500::1:0\n' > "/etc/netns/$LAB-c6/resolv.conf"
+
+# c4: an IPv4-only device behind a CLAT in c6. Tayga there is stateless: it maps c4's address to one IPv6
+# address of the client LAN (c6 answers neighbour solicitations for it) and every other IPv4 address into the
+# NAT64 prefix, so c4's packets reach the gateways' NAT64 as IPv6 (464XLAT).
+link c6 c4 c4 c6
+addr c6 c4 192.0.2.129/29
+addr c4 c6 192.0.2.130/29
+ns c4 ip route add default via 192.0.2.129
+mkdir -p "$ROOT/c6/clat"
+cat > "$ROOT/c6/clat.conf" <<CONF
+tun-device clat
+ipv4-addr 192.0.2.137
+prefix 2001:db8:d78:564::/96
+map 192.0.2.130 2001:db8:d78:50b::464
+data-dir $ROOT/c6/clat
+CONF
+ns c6 tayga --mktun --config "$ROOT/c6/clat.conf" >/dev/null
+ns c6 ip link set clat up
+ns c6 ip route add default dev clat
+ns c6 ip -6 route add 2001:db8:d78:50b::464/128 dev clat
+ns c6 sysctl -qw net.ipv6.conf.core.proxy_ndp=1
+ns c6 ip -6 neigh add proxy 2001:db8:d78:50b::464 dev core
+ns c6 setsid tayga --nodetach --config "$ROOT/c6/clat.conf" >"$ROOT/c6/clat.log" 2>&1 < /dev/null &
+echo $! > "$ROOT/c6/clat.pid"
 
 frr() { # frr NS CONFIG DAEMONS...
   local dir=$ROOT/$1/frr
@@ -149,8 +202,9 @@ for gw in gw1 gw2; do BORDER=$BORDER LAB=$LAB "$HERE/border.sh" start "$gw"; don
 
 echo "waiting for both gateways' checks to pass and their announcements to reach core (up to 60 s)"
 for _ in $(seq 1 60); do
-  paths=$(ns core ip -6 route show 2001:db8:d78:564::/96 2>/dev/null | grep -c via || true)
-  [ "$paths" -ge 2 ] && break
+  nat64=$(ns core ip -6 route show 2001:db8:d78:564::/96 2>/dev/null | grep -c via || true)
+  resolver=$(ns core ip -6 route show 2001:db8:d78:500::1:0/128 2>/dev/null | grep -c via || true)
+  [ "$nat64" -ge 2 ] && [ "$resolver" -ge 2 ] && break
   sleep 1
 done
 
@@ -159,14 +213,21 @@ for gw in gw1 gw2; do
   ns "$gw" "$BORDER" status --socket "$ROOT/$gw/control.sock" || true
 done
 cat <<TXT
-=== core's routes to the NAT64 prefix (one path per healthy gateway)
+=== core's routes to the NAT64 prefix and the anycast resolver (one path per healthy gateway)
 $(ns core ip -6 route show 2001:db8:d78:564::/96)
+$(ns core ip -6 route show 2001:db8:d78:500::1:0/128)
+$(ns core ip -4 route show 198.51.100.53/32)
 
 Try next:
   ip netns exec $LAB-c6 ping -c3 2001:db8:d78:564::203.0.113.10         # IPv6-only client to the IPv4 server through NAT64
+  ip netns exec $LAB-c6 dig +short AAAA server.example                  # DNS64 at the anycast resolver: a synthesized AAAA
+  ip netns exec $LAB-c6 ping -6 -c3 server.example                       # the IPv4-only server by name: DNS64 + NAT64
+  ip netns exec $LAB-c6 ncat -6 --recv-only server.example 80 | grep ADDR  # TCP; the server saw a gateway's pool address
+  ip netns exec $LAB-c4 ping -c3 203.0.113.10                            # IPv4-only device by literal: CLAT in c6 + NAT64 (464XLAT)
   kill -9 \$(ps --ppid \$(cat $ROOT/gw1/border.pid) -o pid=,comm= | awk '\$2=="tayga"{print \$1}')   # gw1's tayga; watch core's /96 lose gw1
+  kill -STOP \$(ps --ppid \$(cat $ROOT/gw1/border.pid) -o pid=,comm= | awk '\$2=="unbound"{print \$1}')  # gw1's resolver hangs: core keeps only gw2's anycast /128 (kill -CONT to end it)
   ip netns exec $LAB-gw1 $BORDER drain --service nat64 --reason test --socket $ROOT/gw1/control.sock
   ip netns exec $LAB-gw1 $BORDER undrain --service nat64 --socket $ROOT/gw1/control.sock
   less $ROOT/gw1/border.log                                              # one line per decision with its cause
-  lab/down.sh                                                            # removes everything
+  LAB=$LAB lab/down.sh                                                   # removes everything
 TXT

@@ -30,8 +30,11 @@ internal static partial class GuardAction
             }
 
             LogDaemonGone(logger, config.Name);
-            var reconciler = new AttractionReconciler(speakers.Speakers, loggers.CreateLogger<AttractionReconciler>());
-            var results = await reconciler.ReconcileAsync(new HashSet<Attraction>(), CancellationToken.None);
+            // Each speaker withdraws on its own, at once: GoBGP's calls need not wait behind FRR's vtysh call per prefix.
+            var reconcilerLogger = loggers.CreateLogger<AttractionReconciler>();
+            var perSpeaker = await Task.WhenAll(speakers.Speakers.Select(speaker =>
+                new AttractionReconciler([speaker], reconcilerLogger).ReconcileAsync(new HashSet<Attraction>(), CancellationToken.None)));
+            var results = perSpeaker.SelectMany(result => result).ToList();
             foreach (var action in results.SelectMany(result => result.Actions))
             {
                 LogWithdrawn(logger, action.Attraction.Prefix.ToString(), action.Speaker);

@@ -73,11 +73,23 @@ internal static class ConfigBinder
         ProbeTimeout = config.Health.Schedules["nat64"].Timeout,
     };
 
-    /// <summary>How the Unbound engine probes: the IPv4-only name it asks for.</summary>
-    public static UnboundEngineOptions UnboundEngine(GatewayConfig config) =>
-        config.Health.Dns64ProbeName is { } name
-            ? new UnboundEngineOptions { ProbeName = name, ProbeTimeout = config.Health.Schedules["dns64"].Timeout }
-            : new UnboundEngineOptions { ProbeTimeout = config.Health.Schedules["dns64"].Timeout };
+    /// <summary>How the Unbound engine runs Unbound and probes it: the system's service at its configured paths, or
+    /// border's child with its files under the state directory unless the config names them; the IPv4-only name.</summary>
+    public static UnboundEngineOptions UnboundEngine(GatewayConfig config)
+    {
+        var defaults = new UnboundEngineOptions();
+        var run = config.Dns64?.Unbound ?? UnboundRunConfig.Service;
+        string InState(string file) => Path.Combine(config.Daemon.StateDirectory, file);
+        return defaults with
+        {
+            ConfigPath = run.ConfigPath ?? (run.Child ? InState("unbound.conf") : defaults.ConfigPath),
+            SnippetPath = run.SnippetPath ?? (run.Child ? InState("unbound-dns64.conf") : defaults.SnippetPath),
+            StartCommand = run.StartCommand ?? defaults.StartCommand,
+            Child = run.Child ? new UnboundChildOptions { ControlSocket = run.ControlSocket ?? InState("unbound.ctl") } : null,
+            ProbeName = config.Health.Dns64ProbeName ?? defaults.ProbeName,
+            ProbeTimeout = config.Health.Schedules["dns64"].Timeout,
+        };
+    }
 
     /// <summary>Where the anycast resolver addresses live.</summary>
     public static AnycastOptions Anycast(GatewayConfig config) => new() { Interface = config.Site.AnycastInterface };

@@ -23,6 +23,12 @@ internal static partial class ConfigLoader
         ["forward"] = UnboundZoneKind.Forward,
     };
 
+    private static readonly Dictionary<string, bool> UnboundRuns = new(StringComparer.Ordinal)
+    {
+        ["service"] = false,
+        ["child"] = true,
+    };
+
     private static Nat44Config? ReadNat44(ConfigSection section, bool enabled, SiteDraft? site)
     {
         var pool = section.Prefix("pool", AddressFamily.InterNetwork);
@@ -266,6 +272,7 @@ internal static partial class ConfigLoader
         var prefix = Nat64Prefix(section, "prefix") ?? nat64?.Prefix;
         var synthesizeAll = section.Bool("synthall") ?? false;
         var zones = section.Sections("zones").Select(ReadZone).ToList();
+        var unbound = ReadUnboundRun(section.SectionOrEmpty("unbound"));
         section.RejectUnknownKeys();
         if (!enabled)
         {
@@ -289,12 +296,54 @@ internal static partial class ConfigLoader
             RequireWhenEnabled(section, "prefix", "the NAT64 prefix to synthesize in (defaults to nat64.prefix, but nat64 is not enabled)");
         }
 
-        if (anycastIpv4 is null || anycastIpv6 is null || prefix is null || zones.Any(zone => zone is null))
+        if (anycastIpv4 is null || anycastIpv6 is null || prefix is null || zones.Any(zone => zone is null) || unbound is null)
         {
             return null;
         }
 
-        return new Dns64Config(anycastIpv4.Value, anycastIpv6.Value, prefix.Value, synthesizeAll, zones!);
+        return new Dns64Config(anycastIpv4.Value, anycastIpv6.Value, prefix.Value, synthesizeAll, zones!, unbound);
+    }
+
+    /// <summary>The dns64.unbound section: run says who starts Unbound, and each way has fields the other refuses.</summary>
+    private static UnboundRunConfig? ReadUnboundRun(ConfigSection section)
+    {
+        var child = section.Choice("run", UnboundRuns);
+        var configPath = AbsolutePath(section, "config");
+        var snippetPath = AbsolutePath(section, "snippet");
+        var controlSocket = AbsolutePath(section, "control_socket");
+        var startCommand = section.Strings("start_command");
+        section.RejectUnknownKeys();
+        if (child is null && section.Has("run"))
+        {
+            return null;
+        }
+
+        var valid = true;
+        if (child is true && section.Has("start_command"))
+        {
+            section.Error("start_command", null, "is only for run service: border starts its child Unbound itself");
+            valid = false;
+        }
+
+        if (child is not true && section.Has("control_socket"))
+        {
+            section.Error("control_socket", null, "is only for run child: the service's control interface is set in its own config");
+            valid = false;
+        }
+
+        if (startCommand is [] || startCommand is [var program, ..] && !Path.IsPathRooted(program))
+        {
+            section.Error("start_command", startCommand is [] ? "[]" : startCommand[0], "must be an argument list starting with an absolute program path, for example [\"/usr/bin/systemctl\", \"start\", \"unbound\"]");
+            valid = false;
+        }
+
+        if (controlSocket is { Length: > UnixSocketPathMax })
+        {
+            section.Error("control_socket", controlSocket, $"must be at most {UnixSocketPathMax} characters (a Unix socket path)");
+            valid = false;
+        }
+
+        return valid ? new UnboundRunConfig(child ?? false, configPath, snippetPath, startCommand, controlSocket) : null;
     }
 
     private static IPNetwork? Anycast(ConfigSection section, string key, AddressFamily family, int length)
@@ -366,6 +415,9 @@ internal static partial class ConfigLoader
 
         return path;
     }
+
+    /// <summary>The longest path a Unix socket can bind (sun_path is 108 bytes with its terminating zero).</summary>
+    private const int UnixSocketPathMax = 107;
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,15}$")]
     private static partial Regex JoolInstanceName();

@@ -56,7 +56,16 @@ internal sealed record Dns64Config(
     IPNetwork AnycastIpv6,
     IPNetwork Prefix,
     bool SynthesizeAll,
-    IReadOnlyList<UnboundZone> Zones);
+    IReadOnlyList<UnboundZone> Zones,
+    UnboundRunConfig Unbound);
+
+/// <summary>How the gateway's Unbound runs: the system's service (<see cref="Child"/> false) or border's own child.
+/// A path left out is <see langword="null"/>: the service's Debian default, or a file under the state directory
+/// for the child.</summary>
+internal sealed record UnboundRunConfig(bool Child, string? ConfigPath, string? SnippetPath, IReadOnlyList<string>? StartCommand, string? ControlSocket)
+{
+    public static UnboundRunConfig Service { get; } = new(false, null, null, null, null);
+}
 
 /// <summary>How often and how strictly each service is checked.</summary>
 internal sealed record ProbeSchedule(TimeSpan Interval, TimeSpan Timeout, int Rise, int Fall)

@@ -6,7 +6,11 @@ namespace Border.Nat.Anycast;
 
 /// <summary>Keeps the resolver's anycast addresses, and only those, on a local interface border owns.</summary>
 /// <remarks>Apply is level-triggered: it reads what the interface holds, adds what is missing and removes what is
-/// not wanted, so repeating it changes nothing. Removing deletes the interface with every address on it.</remarks>
+/// not wanted, so repeating it changes nothing. It also routes each address to the interface: where the kernel has
+/// no dummy driver the interface is a tun without carrier, and a routing daemon sees no connected route on a link
+/// without carrier, but it does see this kernel route (the OSPF speaker redistributes kernel routes through its
+/// prefix list, so a route left by a removed address is never announced). Removing deletes the interface with every
+/// address and route on it.</remarks>
 internal sealed partial class AnycastAddresses(AnycastOptions options, IIpLinks links, ILogger<AnycastAddresses> logger)
 {
     public async Task ApplyAsync(IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken)
@@ -31,6 +35,11 @@ internal sealed partial class AnycastAddresses(AnycastOptions options, IIpLinks 
         {
             await links.DeleteAddressAsync(device, address, cancellationToken).ConfigureAwait(false);
             LogRemoved(address.ToString(), device);
+        }
+
+        foreach (var address in wanted)
+        {
+            await links.ReplaceRouteAsync(address, device, cancellationToken).ConfigureAwait(false);
         }
     }
 

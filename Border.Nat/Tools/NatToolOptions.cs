@@ -21,6 +21,10 @@ public sealed record NatToolOptions
     /// <value>Defaults to <c>/usr/sbin/tayga</c>.</value>
     public string Tayga { get; init; } = "/usr/sbin/tayga";
 
+    /// <summary>The <c>unbound</c> binary, which border runs as its child when asked to.</summary>
+    /// <value>Defaults to <c>/usr/sbin/unbound</c>.</value>
+    public string Unbound { get; init; } = "/usr/sbin/unbound";
+
     /// <summary>The <c>unbound-control</c> binary.</summary>
     /// <value>Defaults to <c>/usr/sbin/unbound-control</c>.</value>
     public string UnboundControl { get; init; } = "/usr/sbin/unbound-control";

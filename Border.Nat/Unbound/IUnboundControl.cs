@@ -1,3 +1,5 @@
+using Border.Nat.Processes;
+
 namespace Border.Nat.Unbound;
 
 /// <summary>The Unbound operations border needs; <c>configPath</c> is Unbound's main config, which includes our snippet.</summary>
@@ -17,4 +19,8 @@ internal interface IUnboundControl
 
     /// <summary>Starts Unbound the way this host starts it: an argument list, such as <c>systemctl start unbound</c>.</summary>
     Task StartAsync(IReadOnlyList<string> startCommand, CancellationToken cancellationToken);
+
+    /// <summary>Runs Unbound in the foreground as border's child (<c>unbound -d -p -c</c>), so border learns of its
+    /// exit from the wait; <paramref name="onOutputLine"/> sees each line of its log.</summary>
+    IChildProcess Run(string configPath, Action<string> onOutputLine);
 }

@@ -2,6 +2,7 @@ using Border.Nat.Anycast;
 using Border.Nat.Dns;
 using System.Threading.Channels;
 using Border.Nat.Health;
+using Border.Nat.Processes;
 using Border.Nat.Tools;
 using Border.Routing.Health;
 using Border.Routing.Processes;
@@ -9,7 +10,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Border.Nat.Unbound;
 
-/// <summary>DNS64 on the system's Unbound: border's snippet, checked before it counts, and the anycast addresses.</summary>
+/// <summary>DNS64 on Unbound (the system's service, or border's own child): border's snippet, checked before it
+/// counts, and the anycast addresses.</summary>
 /// <remarks>
 /// Apply puts the anycast addresses on border's interface, then writes the snippet only when its text changed, checks
 /// Unbound's whole config with <c>unbound-checkconf</c> and puts the old snippet back when the check fails, so a bad
@@ -17,8 +19,12 @@ namespace Border.Nat.Unbound;
 /// for this change it falls back to a full reload. Unbound opens its listening interfaces only when it starts, so a
 /// change of the <c>interface:</c> lines (the first apply, or new anycast addresses) stops Unbound and starts it
 /// with the host's start command instead. One probe per anycast address asks for an IPv4-only name.
+/// When border runs Unbound as its child (<see cref="UnboundEngineOptions.Child"/>), apply also writes Unbound's main
+/// config, starts the child the first time, and ends it for a new one instead of stopping and starting a service;
+/// the child's exit is an event that takes the service down at once, and the restarted child comes back through
+/// the probes' rise.
 /// </remarks>
-internal sealed partial class UnboundEngine : INatEngine
+internal sealed partial class UnboundEngine : INatEngine, IAsyncDisposable
 {
     private static readonly TimeSpan StatusPollInterval = TimeSpan.FromMilliseconds(100);
     private readonly UnboundOptions options;
@@ -29,6 +35,8 @@ internal sealed partial class UnboundEngine : INatEngine
     private readonly ILogger logger;
     private readonly HealthEventStream events = new();
     private readonly string snippet;
+    private readonly string? mainConfig;
+    private readonly ChildSupervisor? child;
 
     public UnboundEngine(
         UnboundOptions options,
@@ -46,6 +54,18 @@ internal sealed partial class UnboundEngine : INatEngine
         this.time = time;
         this.logger = logger;
         snippet = UnboundSnippetRenderer.Render(options);
+        if (engineOptions.Child is { } childOptions)
+        {
+            mainConfig = UnboundMainConfigRenderer.Render(engineOptions.ConfigPath, engineOptions.SnippetPath, childOptions);
+            child = new ChildSupervisor(
+                "unbound",
+                onOutputLine => unbound.Run(engineOptions.ConfigPath, onOutputLine),
+                childOptions.Restart,
+                events,
+                time,
+                logger);
+        }
+
         Probes = [.. options.ListenAddresses.Select(address => new RecordedProbe(
             new Dns64Probe(address, engineOptions.ProbeName, options.Dns64Prefix, engineOptions.ProbeTimeout, dns, time)))];
     }
@@ -56,11 +76,22 @@ internal sealed partial class UnboundEngine : INatEngine
 
     public IReadOnlyList<RecordedProbe> Probes { get; }
 
+    /// <summary>The running child Unbound's PID; <see langword="null"/> between an exit and the restart, or when the
+    /// system's service runs Unbound.</summary>
+    public int? ProcessId => child?.ProcessId;
+
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
         await anycast.ApplyAsync(options.ListenAddresses, cancellationToken).ConfigureAwait(false);
+        if (engineOptions.Child is { } childOptions)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(childOptions.ControlSocket))!);
+        }
+
+        var mainChanged = mainConfig is not null
+            && await ConfigFile.WriteIfChangedAsync(engineOptions.ConfigPath, mainConfig, cancellationToken).ConfigureAwait(false);
         var previous = await ConfigFile.ReadAsync(engineOptions.SnippetPath, cancellationToken).ConfigureAwait(false);
-        if (previous == snippet)
+        if (previous == snippet && !mainChanged && child is not { Started: false })
         {
             LogUnchanged(engineOptions.SnippetPath);
             return;
@@ -78,13 +109,18 @@ internal sealed partial class UnboundEngine : INatEngine
             throw;
         }
 
-        if (ListenLines(previous).SetEquals(ListenLines(snippet)))
+        var listenChanged = !ListenLines(previous).SetEquals(ListenLines(snippet));
+        if (child is not null)
         {
-            await ReloadAsync(cancellationToken).ConfigureAwait(false);
+            await RunChildAsync(child, mainChanged || listenChanged, cancellationToken).ConfigureAwait(false);
+        }
+        else if (listenChanged)
+        {
+            await RestartAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await RestartAsync(cancellationToken).ConfigureAwait(false);
+            await ReloadAsync(cancellationToken).ConfigureAwait(false);
         }
 
         LogApplied(engineOptions.SnippetPath);
@@ -138,6 +174,39 @@ internal sealed partial class UnboundEngine : INatEngine
             LogKeepCacheRefused(ex.Message);
             await unbound.ReloadAsync(engineOptions.ConfigPath, keepCache: false, cancellationToken).ConfigureAwait(false);
             LogReloaded("reload");
+        }
+
+        await WaitForStatusAsync(serving: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (child is not null)
+        {
+            await child.DisposeAsync().ConfigureAwait(false);
+        }
+
+        events.Complete();
+    }
+
+    /// <summary>Starts the child the first time; later, a new process for what only a start reads (the listen
+    /// addresses, the main config), a reload for the rest.</summary>
+    private async Task RunChildAsync(ChildSupervisor running, bool needsNewProcess, CancellationToken cancellationToken)
+    {
+        if (running.Started && !needsNewProcess)
+        {
+            await ReloadAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (running.Started)
+        {
+            LogRestarting();
+            running.RestartNow();
+        }
+        else
+        {
+            running.Start();
         }
 
         await WaitForStatusAsync(serving: true, cancellationToken).ConfigureAwait(false);

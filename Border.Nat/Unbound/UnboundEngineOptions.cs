@@ -1,6 +1,8 @@
+using Border.Nat.Processes;
+
 namespace Border.Nat.Unbound;
 
-/// <summary>How border drives the system's Unbound and checks its DNS64 answers.</summary>
+/// <summary>How border drives Unbound (the system's service, or its own child) and checks its DNS64 answers.</summary>
 public sealed record UnboundEngineOptions
 {
     /// <summary>Unbound's main config; it must include <see cref="SnippetPath"/> and enable the control interface.</summary>
@@ -27,4 +29,25 @@ public sealed record UnboundEngineOptions
     /// Unbound opens its interfaces only when it starts, never on a reload.</summary>
     /// <value>Defaults to <c>/usr/bin/systemctl start unbound</c>.</value>
     public IReadOnlyList<string> StartCommand { get; init; } = ["/usr/bin/systemctl", "start", "unbound"];
+
+    /// <summary>When set, border runs Unbound itself as its supervised child instead of driving the system's service:
+    /// it writes the main config at <see cref="ConfigPath"/> and <see cref="StartCommand"/> is not used.</summary>
+    /// <value>Defaults to none: the system's service, as on a gateway where systemd runs Unbound.</value>
+    public UnboundChildOptions? Child { get; init; }
+}
+
+/// <summary>Unbound as border's child: for hosts without a service manager, and for several resolvers on one host
+/// (a lab), each with its own paths.</summary>
+/// <remarks>border renders Unbound's main config (no chroot, no privilege drop, no daemonizing, the log on stderr,
+/// the control interface on <see cref="ControlSocket"/>, border's snippet included), runs <c>unbound -d -p</c>
+/// with it, learns of its exit from the wait and restarts it with a backoff.</remarks>
+public sealed record UnboundChildOptions
+{
+    /// <summary>The Unix socket of Unbound's control interface, which <c>unbound-control</c> uses.</summary>
+    /// <value>Defaults to <c>/run/border/unbound.ctl</c>.</value>
+    public string ControlSocket { get; init; } = "/run/border/unbound.ctl";
+
+    /// <summary>How a dead Unbound is started again.</summary>
+    /// <value>Defaults to <see cref="ChildRestartOptions"/>' defaults.</value>
+    public ChildRestartOptions Restart { get; init; } = new();
 }

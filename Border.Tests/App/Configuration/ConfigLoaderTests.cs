@@ -56,6 +56,15 @@ public sealed class ConfigLoaderTests
         { "wrong type", """{"ospf": {"metric": "200"}}""", "ospf.metric \"200\": must be a whole number" },
         { "metric type", """{"ospf": {"metric_type": "E3"}}""", "ospf.metric_type E3: must be one of E1, E2" },
         { "gateway name", """{"gateway": "GW 1"}""", "gateway GW 1: must be 1-32 lower-case letters, digits or '-', starting with a letter or digit" },
+        { "unbound run", """{"dns64": {"unbound": {"run": "systemd"}}}""", "dns64.unbound.run systemd: must be one of service, child" },
+        { "unbound start command for a child", """{"dns64": {"unbound": {"start_command": ["/usr/sbin/unbound"]}}}""", "dns64.unbound.start_command: is only for run service: border starts its child Unbound itself" },
+        { "unbound control socket for the service", """{"dns64": {"unbound": {"run": "service", "control_socket": "/run/border/unbound.ctl"}}}""", "dns64.unbound.control_socket: is only for run child: the service's control interface is set in its own config" },
+        { "unbound control socket length", "{\"dns64\": {\"unbound\": {\"control_socket\": \"/" + new string('s', 107) + "\"}}}", $"dns64.unbound.control_socket /{new string('s', 107)}: must be at most 107 characters (a Unix socket path)" },
+        { "unbound relative config", """{"dns64": {"unbound": {"config": "unbound.conf"}}}""", "dns64.unbound.config unbound.conf: must be an absolute path" },
+        { "unbound relative snippet", """{"dns64": {"unbound": {"snippet": "conf.d/border.conf"}}}""", "dns64.unbound.snippet conf.d/border.conf: must be an absolute path" },
+        { "unbound start command program", """{"dns64": {"unbound": {"run": "service", "start_command": ["systemctl", "start", "unbound"]}}}""", "dns64.unbound.start_command systemctl: must be an argument list starting with an absolute program path, for example [\"/usr/bin/systemctl\", \"start\", \"unbound\"]" },
+        { "unbound start command empty", """{"dns64": {"unbound": {"run": "service", "start_command": []}}}""", "dns64.unbound.start_command []: must be an argument list starting with an absolute program path, for example [\"/usr/bin/systemctl\", \"start\", \"unbound\"]" },
+        { "unbound unknown key", """{"dns64": {"unbound": {"pidfile": "/run/unbound.pid"}}}""", "dns64.unbound.pidfile: unknown key; known keys here are config, control_socket, run, snippet, start_command" },
     };
 
     [Theory]

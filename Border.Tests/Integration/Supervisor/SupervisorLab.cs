@@ -11,6 +11,12 @@ namespace Border.Tests.Integration.Supervisor;
 public sealed class SupervisorLab : IAsyncLifetime
 {
     public const string Nat64Prefix = "2001:db8:d78:564::/96";
+    public const string AnycastIpv4 = "198.51.100.53/32";
+    public const string AnycastIpv6 = "2001:db8:d78:500::1:0/128";
+
+    /// <summary>The IPv4-only server's name in the test zone inet serves (A records only).</summary>
+    public const string ServerName = "server.example";
+    public const string ServerIpv4 = "203.0.113.10";
     public static readonly string Name = Environment.GetEnvironmentVariable("BORDER_LAB") is { Length: > 0 } name ? name : "bl";
     public static readonly string Root = Name == "bl" ? "/run/border-lab" : $"/run/border-lab-{Name}";
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(180);
@@ -22,9 +28,10 @@ public sealed class SupervisorLab : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!Environment.IsPrivilegedProcess || !File.Exists("/usr/lib/frr/zebra") || !File.Exists("/usr/bin/gobgpd") || !File.Exists("/usr/sbin/tayga"))
+        if (!Environment.IsPrivilegedProcess || !File.Exists("/usr/lib/frr/zebra") || !File.Exists("/usr/bin/gobgpd") || !File.Exists("/usr/sbin/tayga")
+            || !File.Exists("/usr/sbin/unbound") || !File.Exists("/usr/bin/ncat"))
         {
-            Unavailable = "needs root, FRR, gobgpd and tayga";
+            Unavailable = "needs root, FRR, gobgpd, tayga, unbound and ncat";
             return;
         }
 
@@ -76,7 +83,13 @@ public sealed class SupervisorLab : IAsyncLifetime
     public int BorderPid(string gateway) => int.Parse(File.ReadAllText(Path.Combine(Root, gateway, "border.pid")).Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>The tayga border supervises on the gateway (border's child), or <see langword="null"/> while border waits to restart it.</summary>
-    public int? TaygaPid(string gateway)
+    public int? TaygaPid(string gateway) => ChildPid(gateway, "tayga");
+
+    /// <summary>The unbound border runs as its child on the gateway, or <see langword="null"/> while border waits to restart it.</summary>
+    public int? UnboundPid(string gateway) => ChildPid(gateway, "unbound");
+
+    /// <summary>A live child of border on the gateway running <paramref name="program"/>, judged by /proc (PID 1 reaps slowly).</summary>
+    public int? ChildPid(string gateway, string program)
     {
         var border = BorderPid(gateway);
         foreach (var stat in Directory.GetDirectories("/proc").Select(directory => Path.Combine(directory, "stat")).Where(File.Exists))
@@ -92,13 +105,21 @@ public sealed class SupervisorLab : IAsyncLifetime
             }
 
             var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            if (text.Contains("(tayga)", StringComparison.Ordinal) && fields[0] is not ("Z" or "X") && fields[1] == border.ToString(CultureInfo.InvariantCulture))
+            if (text.Contains($"({program})", StringComparison.Ordinal) && fields[0] is not ("Z" or "X") && fields[1] == border.ToString(CultureInfo.InvariantCulture))
             {
                 return int.Parse(text[..text.IndexOf(' ', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
             }
         }
 
         return null;
+    }
+
+    /// <summary>Asks c6's resolver (the anycast address, from c6's resolv.conf) for the server's AAAA; the addresses
+    /// it answered, none when it did not answer.</summary>
+    public async Task<IReadOnlyList<string>> C6ResolveAaaaAsync()
+    {
+        var result = await InNamespaceAsync("c6", "dig", "+short", "+time=1", "+tries=1", "AAAA", ServerName);
+        return result.Succeeded ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [];
     }
 
     /// <summary>Polls until the condition holds; returns how long it took, or fails the test with what it waited for.</summary>

@@ -9,20 +9,72 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
     private static readonly HashSet<string> Gw2Only = ["gw2"];
 
     [Fact]
-    public async Task BothHealthy_CoreHasBothGatewaysForEveryAttraction_AndC6ReachesTheIpv4Server()
+    public async Task BothHealthy_CoreHasBothGatewaysForEveryAttraction_C6ReachesTheIpv4ServerByName_C4ThroughTheClat()
     {
         await RequireLabAsync();
 
-        Assert.Equal(Both, await lab.CorePathsAsync("0.0.0.0/0"));
-        Assert.Equal(Both, await lab.CorePathsAsync("::/0"));
-        Assert.Equal(Both, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
+        foreach (var prefix in new[] { "0.0.0.0/0", "::/0", SupervisorLab.Nat64Prefix, SupervisorLab.AnycastIpv4, SupervisorLab.AnycastIpv6 })
+        {
+            Assert.True(Both.SetEquals(await lab.CorePathsAsync(prefix)), $"core lacks a gateway's path for {prefix}");
+        }
+
         Assert.True(await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"), "upstream lacks gw1's pool");
         Assert.True(await lab.UpstreamHasAsync("192.0.2.4/30", "203.0.113.6"), "upstream lacks gw2's pool");
         var ping = await lab.InNamespaceAsync("c6", "ping", "-c", "2", "-W", "2", "2001:db8:d78:564::203.0.113.10");
         Assert.True(ping.Succeeded, $"c6 could not reach 203.0.113.10 through NAT64: {ping.StandardOutput}{ping.StandardError}");
+
+        Assert.Equal(["2001:db8:d78:564::cb00:710a"], await lab.C6ResolveAaaaAsync());
+        var byName = await lab.InNamespaceAsync("c6", "ping", "-6", "-n", "-c", "2", "-W", "2", SupervisorLab.ServerName);
+        Assert.True(byName.Succeeded, $"c6 could not ping {SupervisorLab.ServerName} through DNS64 + NAT64: {byName.StandardOutput}{byName.StandardError}");
+        Assert.Contains("from 2001:db8:d78:564::cb00:710a:", byName.StandardOutput, StringComparison.Ordinal);
+        AssertSeenFromAPool(await lab.InNamespaceAsync("c6", "ncat", "-6", "--recv-only", "--wait", "3", SupervisorLab.ServerName, "80"), "c6 over TCP by name");
+
+        var clat = await lab.InNamespaceAsync("c4", "ping", "-c", "2", "-W", "2", SupervisorLab.ServerIpv4);
+        Assert.True(clat.Succeeded, $"c4 could not reach {SupervisorLab.ServerIpv4} through the CLAT and NAT64: {clat.StandardOutput}{clat.StandardError}");
+        AssertSeenFromAPool(await lab.InNamespaceAsync("c4", "ncat", "--recv-only", "--wait", "3", SupervisorLab.ServerIpv4, "80"), "c4 over TCP through the CLAT");
+
         var status = await lab.BorderCliAsync("gw1", "status");
         Assert.True(status.Succeeded, status.StandardError);
         Assert.Contains("nat64    nftables + tayga  up", status.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("dns64    unbound           up", status.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnboundStopped_Gw1_WithdrawsItsAnycastAtCore_C6KeepsGettingAnswers_ReannouncesWhenBack()
+    {
+        await RequireLabAsync();
+
+        var stopped = lab.UnboundPid("gw1") ?? throw new InvalidOperationException("gw1 runs no unbound");
+        await lab.InNamespaceAsync("gw1", "kill", "-TERM", stopped.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var withdrawn = await SupervisorLab.WaitUntilAsync(AnycastAtCoreIsAsync(Gw2Only), TimeSpan.FromSeconds(10), "core to lose gw1's anycast /32 and /128");
+        output.WriteLine($"unbound stopped -> gw1's anycast gone from core's table: {withdrawn.TotalMilliseconds:0} ms");
+
+        await AssertC6AnsweredByGw2Async();
+        var back = await SupervisorLab.WaitUntilAsync(AnycastAtCoreIsAsync(Both), Converge, "gw1's anycast back at core after unbound's restart and rise");
+        output.WriteLine($"gw1's anycast back at core after {back.TotalSeconds:0.0} s");
+        Assert.NotEqual(stopped, lab.UnboundPid("gw1"));
+    }
+
+    [Fact]
+    public async Task UnboundHung_Gw1_WithdrawsItsAnycastAfterTheFallCount_C6KeepsGettingAnswers_BackAfterSigcont()
+    {
+        await RequireLabAsync();
+
+        var hung = (lab.UnboundPid("gw1") ?? throw new InvalidOperationException("gw1 runs no unbound")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await lab.InNamespaceAsync("gw1", "kill", "-STOP", hung);
+        try
+        {
+            var withdrawn = await SupervisorLab.WaitUntilAsync(AnycastAtCoreIsAsync(Gw2Only), TimeSpan.FromSeconds(15), "core to lose gw1's anycast while its unbound hangs");
+            output.WriteLine($"unbound stopped with SIGSTOP -> gw1's anycast gone from core's table after {withdrawn.TotalSeconds:0.0} s (the probe's fall count)");
+            await AssertC6AnsweredByGw2Async();
+        }
+        finally
+        {
+            await lab.InNamespaceAsync("gw1", "kill", "-CONT", hung);
+        }
+
+        var back = await SupervisorLab.WaitUntilAsync(AnycastAtCoreIsAsync(Both), Converge, "gw1's anycast back at core after SIGCONT and rise");
+        output.WriteLine($"gw1's anycast back at core {back.TotalSeconds:0.0} s after SIGCONT");
     }
 
     [Fact]
@@ -91,15 +143,22 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
         await RequireLabAsync();
 
         await lab.InNamespaceAsync("gw1", "kill", "-9", lab.BorderPid("gw1").ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var defaults = await SupervisorLab.WaitUntilAsync(
-            async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Gw2Only) && (await lab.CorePathsAsync("::/0")).SetEquals(Gw2Only) && !await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"),
-            TimeSpan.FromSeconds(3),
-            "core to lose gw1's defaults and upstream gw1's pool after kill -9");
-        output.WriteLine($"kill -9 border -> gw1's defaults gone at core and its pool at upstream: {defaults.TotalMilliseconds:0} ms");
-        var prefix = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Converge, "core to lose gw1's /96 after kill -9");
-        output.WriteLine($"kill -9 border -> gw1's /96 gone at core: {(defaults + prefix).TotalMilliseconds:0} ms");
+        try
+        {
+            var defaults = await SupervisorLab.WaitUntilAsync(
+                async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Gw2Only) && (await lab.CorePathsAsync("::/0")).SetEquals(Gw2Only) && !await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"),
+                TimeSpan.FromSeconds(3),
+                "core to lose gw1's defaults and upstream gw1's pool after kill -9");
+            output.WriteLine($"kill -9 border -> gw1's defaults gone at core and its pool at upstream: {defaults.TotalMilliseconds:0} ms");
+            var prefix = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Converge, "core to lose gw1's /96 after kill -9");
+            output.WriteLine($"kill -9 border -> gw1's /96 gone at core: {(defaults + prefix).TotalMilliseconds:0} ms");
+        }
+        finally
+        {
+            // Started again whatever the timing showed, so the tests after this one find gw1 running.
+            await lab.LabBorderAsync("start", "gw1");
+        }
 
-        await lab.LabBorderAsync("start", "gw1");
         await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both) && (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "restarted gw1 to announce again");
         var paths = await lab.InNamespaceAsync("upstream", "vtysh", "--vty_socket", System.IO.Path.Combine(SupervisorLab.Root, "upstream", "frr"), "-c", "show bgp ipv4 unicast 192.0.2.0/30");
         Assert.Contains("Paths: (1 available", paths.StandardOutput, StringComparison.Ordinal);
@@ -139,15 +198,50 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
         await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both), TimeSpan.FromSeconds(90), "gw1's /96 back once the flapping stopped");
     }
 
+    private static void AssertSeenFromAPool(Border.Routing.Processes.CommandResult result, string what)
+    {
+        var seen = result.StandardOutput.Split('\n').FirstOrDefault(line => line.StartsWith("NCAT_REMOTE_ADDR=", StringComparison.Ordinal))?["NCAT_REMOTE_ADDR=".Length..];
+        Assert.True(seen is not null, $"{what}: the server did not answer: {result.StandardOutput}{result.StandardError}");
+        Assert.True(
+            System.Net.IPNetwork.Parse("192.0.2.0/30").Contains(System.Net.IPAddress.Parse(seen)) || System.Net.IPNetwork.Parse("192.0.2.4/30").Contains(System.Net.IPAddress.Parse(seen)),
+            $"{what}: the server saw {seen}, not a gateway's pool address");
+    }
+
+    private Func<Task<bool>> AnycastAtCoreIsAsync(HashSet<string> gateways) =>
+        async () => (await lab.CorePathsAsync(SupervisorLab.AnycastIpv4)).SetEquals(gateways) && (await lab.CorePathsAsync(SupervisorLab.AnycastIpv6)).SetEquals(gateways);
+
+    /// <summary>c6's resolver answers every query with the synthesized AAAA, and some of them ran while core routed the
+    /// anycast addresses to gw2 alone, before and after the query, so gw2 answered those.</summary>
+    private async Task AssertC6AnsweredByGw2Async()
+    {
+        var byGw2 = 0;
+        for (var query = 0; query < 10 && byGw2 < 3; query++)
+        {
+            var before = await AnycastAtCoreIsAsync(Gw2Only)();
+            Assert.Equal(["2001:db8:d78:564::cb00:710a"], await lab.C6ResolveAaaaAsync());
+            byGw2 += before && await AnycastAtCoreIsAsync(Gw2Only)() ? 1 : 0;
+        }
+
+        output.WriteLine($"{byGw2} queries answered while core routed the anycast addresses to gw2 alone");
+        Assert.True(byGw2 > 0, "no query ran while core routed the anycast addresses to gw2 alone: nothing shows gw2 answering");
+    }
+
     private async Task RequireLabAsync()
     {
         Requires.RootAndNetworkNamespaces();
         Requires.Tool("/usr/lib/frr/zebra", "frr");
         Requires.Tool("/usr/bin/gobgpd", "gobgp");
         Requires.Tool("/usr/sbin/tayga", "tayga");
+        Requires.Tool("/usr/sbin/unbound", "unbound");
+        Requires.Tool("/usr/bin/ncat", "ncat");
+        Requires.Tool("/usr/bin/dig", "dnsutils");
         Assert.True(lab.Unavailable is null, lab.Unavailable);
 
         // Each test starts from both gateways announcing, whatever the test before left converging.
-        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both) && (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "both gateways announcing");
+        var anycastBoth = AnycastAtCoreIsAsync(Both);
+        await SupervisorLab.WaitUntilAsync(
+            async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both) && (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both) && await anycastBoth(),
+            Converge,
+            "both gateways announcing");
     }
 }

@@ -28,6 +28,7 @@ public sealed class UnboundEngineTests : IDisposable
 
         Assert.Equal(["checkconf", "stop", "status", "start /usr/bin/systemctl start unbound", "status"], control.Calls);
         Assert.Equal(["add link border-dns", "add 198.51.100.53/32", "add 2001:db8:d78:500::1:0/128"], links.Changes);
+        Assert.Equal(["198.51.100.53/32 dev border-dns", "2001:db8:d78:500::1:0/128 dev border-dns"], links.Routes);
         Assert.Equal(UnboundSnippetRenderer.Render(Options), await File.ReadAllTextAsync(SnippetPath, TestContext.Current.CancellationToken));
     }
 
@@ -130,7 +131,105 @@ public sealed class UnboundEngineTests : IDisposable
         Assert.Equal("anycast 2001:db8:d78:500::1:0 missing", result.Reason);
     }
 
+    [Fact]
+    public async Task Apply_RunChild_WritesTheMainConfigChecksAndStartsUnboundAsItsChild()
+    {
+        var control = new FakeUnboundControl { Running = false };
+        await using var engine = ChildEngine(control);
+
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["checkconf", "run"], control.Calls.Where(call => call != "status"));
+        Assert.Equal("status", control.Calls[^1]);
+        Assert.Equal(
+            UnboundMainConfigRenderer.Render(MainConfigPath, SnippetPath, new UnboundChildOptions { ControlSocket = ControlSocket }),
+            await File.ReadAllTextAsync(MainConfigPath, TestContext.Current.CancellationToken));
+        Assert.Equal(1, engine.ProcessId);
+    }
+
+    [Fact]
+    public async Task Apply_RunChildSnippetAndConfigUnchanged_ChecksAndStartsTheChildOfANewDaemon()
+    {
+        var control = new FakeUnboundControl { Running = false };
+        await using (var first = ChildEngine(control))
+        {
+            await first.ApplyAsync(TestContext.Current.CancellationToken);
+        }
+
+        control.Calls.Clear();
+        control.Running = false;
+        await using var second = ChildEngine(control);
+
+        await second.ApplyAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["checkconf", "run"], control.Calls.Where(call => call != "status"));
+        Assert.Equal("status", control.Calls[^1]);
+    }
+
+    [Fact]
+    public async Task Apply_RunChildListenAddressesChanged_EndsTheChildForANewOneAtOnce()
+    {
+        var control = new FakeUnboundControl { Running = false };
+        await using var engine = ChildEngine(control);
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        await WriteSnippetAsync(UnboundSnippetRenderer.Render(Options with { ListenAddresses = [IPAddress.Parse("198.51.100.54")] }));
+        control.Calls.Clear();
+
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("checkconf", control.Calls[0]);
+        Assert.DoesNotContain("reload_keep_cache", control.Calls);
+        Assert.True(control.Children[0].Exited.IsCompleted, "the old unbound still runs");
+        Assert.True(await WaitForAsync(() => control.Children.Count == 2), "no new unbound started");
+    }
+
+    [Fact]
+    public async Task ChildExits_RunChild_PublishesTheExitAtOnceAndStartsAnotherAfterTheDelay()
+    {
+        var control = new FakeUnboundControl { Running = false };
+        await using var engine = ChildEngine(control);
+        await engine.ApplyAsync(TestContext.Current.CancellationToken);
+        var started = await engine.Events.ReadAsync(TestContext.Current.CancellationToken);
+
+        control.Children[0].Exit(143);
+
+        var exited = await engine.Events.ReadAsync(TestContext.Current.CancellationToken);
+        var restarted = await engine.Events.ReadAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(("unbound-process", true, "unbound running (pid 1)"), (started.Check, started.Healthy, started.Reason));
+        Assert.Equal(("unbound-process", false, "unbound exited (code 143, signal 15)"), (exited.Check, exited.Healthy, exited.Reason));
+        Assert.Equal(("unbound-process", true, "unbound running (pid 2)"), (restarted.Check, restarted.Healthy, restarted.Reason));
+    }
+
     public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private string MainConfigPath => Path.Combine(directory, "unbound.conf");
+
+    private string ControlSocket => Path.Combine(directory, "unbound.ctl");
+
+    private static async Task<bool> WaitForAsync(Func<bool> condition)
+    {
+        for (var attempt = 0; attempt < 200 && !condition(); attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TestContext.Current.CancellationToken);
+        }
+
+        return condition();
+    }
+
+    private UnboundEngine ChildEngine(FakeUnboundControl control) =>
+        new(
+            Options,
+            new UnboundEngineOptions
+            {
+                ConfigPath = MainConfigPath,
+                SnippetPath = SnippetPath,
+                Child = new UnboundChildOptions { ControlSocket = ControlSocket, Restart = new() { FirstDelay = TimeSpan.FromMilliseconds(1) } },
+            },
+            control,
+            new AnycastAddresses(new AnycastOptions(), links, NullLogger<AnycastAddresses>.Instance),
+            new UnusedDns(),
+            TimeProvider.System,
+            NullLogger<UnboundEngine>.Instance);
 
     private string SnippetPath => Path.Combine(directory, "conf.d", "border-dns64.conf");
 

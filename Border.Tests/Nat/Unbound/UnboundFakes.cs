@@ -1,7 +1,9 @@
 using System.Net;
 using Border.Nat.Links;
+using Border.Nat.Processes;
 using Border.Nat.Unbound;
 using Border.Routing.Processes;
+using Border.Tests.Nat.Tayga;
 
 namespace Border.Tests.Nat.Unbound;
 
@@ -10,7 +12,8 @@ internal sealed class FakeUnboundControl : IUnboundControl
 {
     public List<string> Calls { get; } = [];
 
-    public bool Running { get; private set; } = true;
+    /// <summary>Whether Unbound answers on its control interface; a child Unbound answers only once it was run.</summary>
+    public bool Running { get; set; } = true;
 
     public string? CheckFailure { get; init; }
 
@@ -49,9 +52,25 @@ internal sealed class FakeUnboundControl : IUnboundControl
         Running = true;
         return Task.CompletedTask;
     }
+
+    /// <summary>The children <see cref="Run"/> started, oldest first; the test ends them at will.</summary>
+    public List<FakeChild> Children { get; } = [];
+
+    public IChildProcess Run(string configPath, Action<string> onOutputLine)
+    {
+        Assert.True(File.Exists(configPath), $"unbound started before its main config {configPath} was written");
+        lock (Children)
+        {
+            Calls.Add("run");
+            Running = true;
+            var child = new FakeChild(Children.Count + 1);
+            Children.Add(child);
+            return child;
+        }
+    }
 }
 
-/// <summary>The anycast interface in memory. Routes are none of its business: a route call fails the test.</summary>
+/// <summary>The anycast interface in memory, with the host routes through it; a route through another device fails the test.</summary>
 internal sealed class FakeAnycastLinks : IIpLinks
 {
     public Dictionary<string, List<IPNetwork>> Links { get; } = [];
@@ -94,6 +113,13 @@ internal sealed class FakeAnycastLinks : IIpLinks
         return Task.CompletedTask;
     }
 
-    public Task ReplaceRouteAsync(IPNetwork destination, string device, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("the anycast addresses need no route");
+    /// <summary>The host routes through the anycast interface, in the order they were replaced.</summary>
+    public List<string> Routes { get; } = [];
+
+    public Task ReplaceRouteAsync(IPNetwork destination, string device, CancellationToken cancellationToken)
+    {
+        Assert.True(Links.ContainsKey(device), $"route {destination} through {device}, which is not the anycast interface");
+        Routes.Add($"{destination} dev {device}");
+        return Task.CompletedTask;
+    }
 }
