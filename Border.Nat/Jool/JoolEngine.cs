@@ -12,7 +12,7 @@ namespace Border.Nat.Jool;
 /// so re-applying is a no-op. Jool refuses to change an existing instance's pool6 ("you can't change a NAT64
 /// instance's pool6 for now"), so a new pool6 removes the instance first and creates it anew. The probe reads the instance back (module, instance, pool6, pool4) and says exactly
 /// what is wrong; a change of health is also published as an event, because the kernel does not tell us when an
-/// instance is removed.
+/// instance is removed. After publishing a fault the probe re-applies the instance (see <c>HealAsync</c>).
 /// </remarks>
 internal sealed partial class JoolEngine : INatEngine
 {
@@ -84,9 +84,16 @@ internal sealed partial class JoolEngine : INatEngine
     private async Task<Finding> ProbeAsync(CancellationToken cancellationToken)
     {
         Finding found;
+        var repairable = true;
         try
         {
             found = await CompareAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (JoolModuleMissingException ex)
+        {
+            // Nothing can be re-applied until the module is loaded again; the probe after that heals.
+            found = Finding.Fail(ex.Message);
+            repairable = false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -103,6 +110,6 @@ internal sealed partial class JoolEngine : INatEngine
             }
         }
 
-        return found;
+        return found.Healthy || !repairable ? found : await HealAsync(found, cancellationToken).ConfigureAwait(false);
     }
 }

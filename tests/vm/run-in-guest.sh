@@ -18,7 +18,8 @@
 #
 # Environment: BORDER_VM_DIR (guest directory, default <repo>/.cache/vm),
 # BORDER_VM_MEM (MiB, default 1024), BORDER_VM_SMP (default 2),
-# BORDER_VM_APPEND (extra kernel command line words).
+# BORDER_VM_APPEND (extra kernel command line words), BORDER_VM_TIMES (a file
+# this run appends "boot SHARE_NAME MILLISECONDS" to, for test.sh's total).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -158,4 +159,7 @@ fi
 
 BOOT=$(sed -n 's/^border-guest-init: up after \([0-9.]*\) s.*/\1/p' "$SHARE/console.log" 2>/dev/null | head -n 1)
 echo "run-in-guest: boot + run took ${ELAPSED} s (guest up after ${BOOT:-?} s of it); scenario exit status $rc"
+if [[ -n ${BORDER_VM_TIMES:-} ]]; then
+    echo "boot $(basename "$SHARE") $ELAPSED_MS" >> "$BORDER_VM_TIMES"
+fi
 exit "$rc"

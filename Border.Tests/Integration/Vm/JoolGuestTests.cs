@@ -3,6 +3,7 @@ using Border.Routing.Processes;
 namespace Border.Tests.Integration.Vm;
 
 /// <summary>The VM tier: the real Jool kernel module in a QEMU guest (tests/vm/README.md). test.sh builds the guest first.</summary>
+[Collection(VmGuestCollection.Name)]
 public sealed class JoolGuestTests
 {
     private const int QemuCannotRun = 77;

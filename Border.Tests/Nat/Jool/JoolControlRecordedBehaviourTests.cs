@@ -155,6 +155,35 @@ public sealed class JoolControlRecordedBehaviourTests : IDisposable
         Assert.Equal(result.Reason, published.Reason);
     }
 
+    [Fact]
+    public async Task Probe_InstanceRemoved_PublishesFaultThenRecreatesInstance()
+    {
+        var runner = new RecordedJoolRunner("instance-display-csv-no-instance", "instance-display-csv-no-instance", "file-handle-create");
+        var engine = Engine(Recorded, runner);
+
+        var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.Equal("instance border missing; re-applied", result.Reason);
+        Assert.True(engine.Events.TryRead(out var published));
+        Assert.False(published.Healthy);
+        Assert.Equal("instance border missing", published.Reason);
+        runner.AssertAllCalled();
+    }
+
+    [Fact]
+    public async Task Probe_InstanceRemovedAndFileRefused_SaysWhyReapplyingFailed()
+    {
+        var runner = new RecordedJoolRunner("instance-display-csv-no-instance", "instance-display-csv-no-instance", "file-handle-invalid-json");
+        var engine = Engine(Recorded, runner, "input-invalid.json");
+
+        var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.StartsWith("instance border missing; re-applying failed: /usr/bin/jool file handle ", result.Reason, StringComparison.Ordinal);
+        runner.AssertAllCalled();
+    }
+
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     private string InstanceFile => Path.Combine(directory, "input-border.json");

@@ -9,6 +9,8 @@
 #  - Jool in gw: core reaches the IPv4-only server by that synthesized address.
 # Documentation addresses only.
 set -euo pipefail
+# shellcheck source=tests/vm/scenarios/lib.sh
+. "${BORDER_SHARE:-/share}/lib.sh"
 
 PREFIX=2001:db8:d78:564::/96
 SERVER4=203.0.113.10
@@ -108,45 +110,7 @@ vtysh --vty_socket "$WORK/frr-core" -c 'show ipv6 route ospf6'
 # core's only way to the Internet side is the attracted prefix.
 
 step "Unbound: test zone server in inet, DNS64 resolver in gw"
-cat > "$WORK/auth.conf" <<EOF
-server:
-    interface: $SERVER4
-    port: 53
-    username: ""
-    chroot: ""
-    pidfile: "$WORK/auth.pid"
-    directory: "$WORK"
-    use-syslog: no
-    do-ip6: no
-    access-control: 0.0.0.0/0 allow
-    module-config: "iterator"
-    local-zone: "test." static
-    local-data: "test. 300 IN SOA ns.test. hostmaster.test. 1 3600 600 86400 300"
-    local-data: "srv.test. 300 IN A $SERVER4"
-remote-control:
-    control-enable: no
-EOF
-cat > "$WORK/dns64.conf" <<EOF
-server:
-    interface: 2001:db8:d78:500::1:0
-    port: 53
-    username: ""
-    chroot: ""
-    pidfile: "$WORK/dns64.pid"
-    directory: "$WORK"
-    use-syslog: no
-    access-control: 2001:db8:d78:500::/56 allow
-    module-config: "dns64 iterator"
-    dns64-prefix: $PREFIX
-    local-zone: "test." nodefault
-    domain-insecure: "test."
-    do-not-query-localhost: no
-forward-zone:
-    name: "test."
-    forward-addr: $SERVER4
-remote-control:
-    control-enable: no
-EOF
+write_unbound_test_zone "$WORK" "$SERVER4" 2001:db8:d78:500::1:0 "$PREFIX"
 unbound-checkconf "$WORK/auth.conf"
 unbound-checkconf "$WORK/dns64.conf"
 in_ns inet unbound -c "$WORK/auth.conf"
