@@ -40,8 +40,9 @@ ns dpc ip route add default via 198.51.100.9
 ns dps ip route add 198.51.100.8/30 via 203.0.113.33
 ns dps ip route add 192.0.2.0/30 via 203.0.113.33
 
-ns dps iperf3 -s >/dev/null 2>&1 & pids+=($!)
-ns inet iperf3 -s >/dev/null 2>&1 & pids+=($!)
+# Not through ns(): a backgrounded function is a subshell, and $! would name it rather than iperf3.
+ip netns exec "$LAB-dps" iperf3 -s >/dev/null 2>&1 & pids+=($!)
+ip netns exec "$LAB-inet" iperf3 -s >/dev/null 2>&1 & pids+=($!)
 ns upstream ip addr add 2001:db8:d78:f09::1/64 dev inet nodad
 ns inet ip addr add 2001:db8:d78:f09::10/64 dev upstream nodad
 ns inet ip -6 route add default via 2001:db8:d78:f09::1

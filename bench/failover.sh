@@ -111,7 +111,7 @@ for candidate in $(seq 1 16); do
 done
 [ -n "$label" ] || { echo "no flow label among 1-16 takes gw1"; exit 1; }
 sleep 7   # the kernel keeps a flow label leased for 6 s after its socket closed
-ns c6 ping -D -n -F "$label" -i 0.01 -W 1 -w 3600 "$SERVER6" >"$RUN/ping.txt" 2>&1 &
+ip netns exec "$LAB-c6" ping -D -n -F "$label" -i 0.01 -W 1 -w 3600 "$SERVER6" >"$RUN/ping.txt" 2>&1 &
 pids+=($!)
 wait_for 5 grep -q 'bytes from' "$RUN/ping.txt" || { echo "the client flow does not run:"; head -3 "$RUN/ping.txt"; exit 1; }
 
