@@ -8,6 +8,8 @@ packages=(
   nftables unbound tayga frr gobgpd jool-tools
   # What it runs and the tests use to build namespaces and send traffic.
   iproute2 iputils-ping bind9-dnsutils ncat procps
+  # What the benchmarks under bench/ measure with, and compare border against (ExaBGP's healthcheck).
+  exabgp iperf3 hyperfine
   # What the NativeAOT publish links with.
   clang zlib1g-dev
 )
