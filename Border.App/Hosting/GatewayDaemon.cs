@@ -3,6 +3,7 @@ using Border.App.Configuration;
 using Border.App.Control;
 using Border.App.Metrics;
 using Border.App.State;
+using Border.Nat;
 using Border.App.Supervision;
 using Border.Routing.Attractions;
 using Border.Routing.Health;
@@ -69,7 +70,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
 
         await using var control = ControlServer.Start(config.Daemon.ControlSocket, this, logger);
         await using var metrics = config.Daemon.MetricsListen is { } listen
-            ? MetricsListener.Start(IPEndPoint.Parse(listen), () => current is { } generation ? SupervisorMetrics.Render(generation.Supervisor.Snapshot) : "", logger)
+            ? MetricsListener.Start(IPEndPoint.Parse(listen), ScrapeAsync, logger)
             : null;
         using var watchdog = notifier.WatchdogInterval is { } interval
             ? time.CreateTimer(_ => PingWatchdog(), null, interval / 2, interval / 2)
@@ -118,7 +119,16 @@ internal sealed partial class GatewayDaemon : IControlHandler
             await ReleaseAsync(oldGuard);
             oldGuard.Dispose();
 
-            await generation.Supervisor.FirstPass.WaitAsync(stopping.Token);
+            try
+            {
+                await generation.Supervisor.FirstPass.WaitAsync(stopping.Token);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                done.TrySetResult($"{configPath}: border is stopping; the new config was in force");
+                continue;
+            }
+
             var summary = string.Join("; ", generation.Changes.Select(change => change.ToString()));
             LogReloadDone(configPath, summary);
             notifier.Ready($"supervising {config.Name}");
@@ -184,7 +194,8 @@ internal sealed partial class GatewayDaemon : IControlHandler
         }
         catch (Exception ex) when (ex is ConfigException or IOException or UnauthorizedAccessException)
         {
-            LogReloadRefused(ex.Message);
+            // One log line per decision: the errors, each naming its field, joined on it.
+            LogReloadRefused(string.Join(" ", ex.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             return ControlResponse.Failure($"reload refused, the running config stays: {ex.Message}");
         }
 
@@ -234,6 +245,11 @@ internal sealed partial class GatewayDaemon : IControlHandler
         return services.Count == 0 ? null : services;
     }
 
+    private async Task<string> ScrapeAsync(CancellationToken cancellationToken) =>
+        current is { } generation
+            ? SupervisorMetrics.Render(generation.Supervisor.Snapshot) + await EngineMetrics.RenderAsync(generation.Counters, logger, cancellationToken)
+            : "";
+
     /// <summary>Pings systemd only while the supervisor loop is alive, so a wedged daemon is restarted.</summary>
     private void PingWatchdog()
     {
@@ -266,6 +282,10 @@ internal sealed partial class GatewayDaemon : IControlHandler
         public GatewaySupervisor Supervisor { get; }
 
         public bool IsAlive => !supervising.IsCompleted;
+
+        /// <summary>The engines that count their traffic.</summary>
+        public IEnumerable<(string Engine, IEngineCounters Counters)> Counters =>
+            runtime.Engines.Where(binding => binding.Counters is not null).Select(binding => (binding.Engine.Name, binding.Counters!));
 
         /// <summary>What this generation did to the engines of the one before it.</summary>
         public IReadOnlyList<EngineChange> Changes => runtime.Changes;

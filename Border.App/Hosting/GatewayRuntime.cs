@@ -16,7 +16,8 @@ namespace Border.App.Hosting;
 /// <summary>An engine and the services it serves, with the schedule its probes run on.</summary>
 /// <param name="Settings">Everything the engine was built from, to tell on a reload whether it must be rebuilt.</param>
 /// <param name="Kept">Taken over, running, from the previous config: it needs no apply.</param>
-internal sealed record EngineBinding(INatEngine Engine, IReadOnlyList<Service> Services, ProbeSchedule Schedule, EngineSettings Settings, bool Kept = false);
+/// <param name="Counters">What the engine counts of its traffic, for the metrics endpoint, if it counts anything.</param>
+internal sealed record EngineBinding(INatEngine Engine, IReadOnlyList<Service> Services, ProbeSchedule Schedule, EngineSettings Settings, bool Kept = false, IEngineCounters? Counters = null);
 
 /// <summary>What an engine is built from, as named texts (a rendered ruleset, options, a probe schedule).</summary>
 internal sealed record EngineSettings(IReadOnlyList<(string Part, string Text)> Parts)
@@ -85,7 +86,7 @@ internal sealed class GatewayRuntime : IAsyncDisposable
         var owned = new List<IDisposable>();
         ProbeSchedule Schedule(Service service) => config.Health.Schedules[service.Name()];
 
-        void Bind(string name, IReadOnlyList<Service> served, IEnumerable<(string Part, string Text)> parts, Func<INatEngine> create)
+        void Bind(string name, IReadOnlyList<Service> served, IEnumerable<(string Part, string Text)> parts, Func<INatEngine> create, IEngineCounters? counters = null)
         {
             var schedule = Schedule(served[0]);
             var settings = new EngineSettings([.. parts, ("services", string.Join(", ", served.Select(service => service.Name()))), ("probe schedule", schedule.ToString())]);
@@ -94,12 +95,13 @@ internal sealed class GatewayRuntime : IAsyncDisposable
             if (old is not null && differences!.Count == 0)
             {
                 previous!.handedOver.Add(old.Engine);
-                engines.Add(new EngineBinding(old.Engine, served, schedule, settings, Kept: true));
+                engines.Add(old with { Services = served, Schedule = schedule, Settings = settings, Kept = true });
                 changes.Add(new EngineChange(name, "kept running", "unchanged"));
                 return;
             }
 
-            engines.Add(new EngineBinding(create(), served, schedule, settings));
+            var engine = create();
+            engines.Add(new EngineBinding(engine, served, schedule, settings, Counters: counters ?? engine as IEngineCounters));
             if (previous is not null)
             {
                 changes.Add(old is null
@@ -122,7 +124,7 @@ internal sealed class GatewayRuntime : IAsyncDisposable
         else if (config.Nat64 is { Jool: { } jool })
         {
             var engineOptions = new JoolEngineOptions();
-            Bind("jool", [Service.Nat64], [("instance file", JoolInstanceFileRenderer.Render(jool)), ("engine options", engineOptions.ToString())], () => factory.Jool(jool, engineOptions));
+            Bind("jool", [Service.Nat64], [("instance file", JoolInstanceFileRenderer.Render(jool)), ("engine options", engineOptions.ToString())], () => factory.Jool(jool, engineOptions), factory.JoolSessions(jool));
         }
 
         if (ConfigBinder.Unbound(config) is { } unbound)

@@ -6,6 +6,7 @@ internal static class AppEventIds
     public const int ControlRequestRefused = 3100;
     public const int ControlConnectionFailed = 3101;
     public const int MetricsScrapeFailed = 3200;
+    public const int EngineCountersUnreadable = 3201;
 
     public const int ServiceUp = 3300;
     public const int ServiceDown = 3301;

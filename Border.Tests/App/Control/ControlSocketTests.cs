@@ -229,7 +229,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     }
 
     /// <summary>Reads the answer line; works on a socket whose sending side the test has shut down.</summary>
-    private static async Task<string> ReadLineAsync(Socket socket)
+    internal static async Task<string> ReadLineAsync(Socket socket)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(Timeout);

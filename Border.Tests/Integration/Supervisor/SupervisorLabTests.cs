@@ -139,15 +139,5 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
         await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both), TimeSpan.FromSeconds(90), "gw1's /96 back once the flapping stopped");
     }
 
-    private async Task RequireLabAsync()
-    {
-        Requires.RootAndNetworkNamespaces();
-        Requires.Tool("/usr/lib/frr/zebra", "frr");
-        Requires.Tool("/usr/bin/gobgpd", "gobgp");
-        Requires.Tool("/usr/sbin/tayga", "tayga");
-        Assert.True(lab.Unavailable is null, lab.Unavailable);
-
-        // Each test starts from both gateways announcing, whatever the test before left converging.
-        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both) && (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "both gateways announcing");
-    }
+    private Task RequireLabAsync() => lab.RequireBothAnnouncingAsync();
 }
