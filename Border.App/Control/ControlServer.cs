@@ -28,6 +28,7 @@ internal sealed partial class ControlServer : IAsyncDisposable
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task accepting;
+    private readonly DateTime boundAt;
     private int serving;
 
     private ControlServer(Socket listener, string path, IControlHandler handler, ILogger logger)
@@ -36,6 +37,7 @@ internal sealed partial class ControlServer : IAsyncDisposable
         this.path = path;
         this.handler = handler;
         this.logger = logger;
+        boundAt = File.GetLastWriteTimeUtc(path);
         accepting = AcceptLoopAsync();
     }
 
@@ -66,7 +68,13 @@ internal sealed partial class ControlServer : IAsyncDisposable
         await stopping.CancelAsync();
         listener.Dispose();
         await accepting;
-        File.Delete(path);
+
+        // A daemon started while this one was stopping has bound the path anew: its socket is not ours to remove.
+        if (File.GetLastWriteTimeUtc(path) == boundAt)
+        {
+            File.Delete(path);
+        }
+
         stopping.Dispose();
     }
 
