@@ -21,3 +21,15 @@ public interface INatEngine : IHealthEventSource
     /// <summary>The engine's periodic checks.</summary>
     IReadOnlyList<RecordedProbe> Probes { get; }
 }
+
+/// <summary>What an engine can count of the traffic it translates, read on demand for the metrics endpoint.</summary>
+public interface IEngineCounters
+{
+    /// <summary>Reads the counters now.</summary>
+    /// <exception cref="Border.Routing.Processes.CommandFailedException">The tool that holds them refused.</exception>
+    /// <exception cref="IOException">The file that holds them could not be read.</exception>
+    Task<IReadOnlyList<EngineCounter>> ReadCountersAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One sample: a gauge with its help text and labels (Prometheus naming).</summary>
+public sealed record EngineCounter(string Name, string Help, double Value, IReadOnlyList<KeyValuePair<string, string>> Labels);

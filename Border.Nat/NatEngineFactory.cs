@@ -37,6 +37,9 @@ internal sealed class NatEngineFactory(
     public JoolEngine Jool(JoolOptions options, JoolEngineOptions engineOptions) =>
         new(options, engineOptions, new JoolCli(runner, tools), time, loggers.CreateLogger<JoolEngine>());
 
+    /// <summary>Counts the Jool instance's sessions, for the metrics endpoint.</summary>
+    public JoolSessionCounter JoolSessions(JoolOptions options) => new(options, runner, tools);
+
     public TaygaEngine Tayga(TaygaOptions options, TaygaEngineOptions engineOptions) =>
         new(
             options,

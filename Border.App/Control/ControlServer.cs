@@ -9,10 +9,17 @@ namespace Border.App.Control;
 /// <summary>Serves the control socket: one request line, one response line, per connection.</summary>
 /// <remarks>The socket is a local Unix socket, mode 0660, group <c>border</c> when that group exists (else
 /// root only). A malformed request, an oversized one, or one that does not arrive in time gets an error
-/// response and never disturbs the daemon.</remarks>
+/// response and never disturbs the daemon; neither does a client that goes away mid-request, nor a handler
+/// that fails. At most <see cref="MaxConnections"/> requests are served at once; a connection beyond that is
+/// answered at once with an error, so a flood costs the daemon a bounded amount of memory and no waiting.
+/// Every refusal is logged with its reason.</remarks>
 internal sealed partial class ControlServer : IAsyncDisposable
 {
-    private const int MaxRequestBytes = 64 * 1024;
+    /// <summary>The requests served at once.</summary>
+    public const int MaxConnections = 32;
+
+    /// <summary>The longest request line.</summary>
+    public const int MaxRequestBytes = 64 * 1024;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Socket listener;
@@ -21,6 +28,8 @@ internal sealed partial class ControlServer : IAsyncDisposable
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task accepting;
+    private readonly DateTime boundAt;
+    private int serving;
 
     private ControlServer(Socket listener, string path, IControlHandler handler, ILogger logger)
     {
@@ -28,6 +37,7 @@ internal sealed partial class ControlServer : IAsyncDisposable
         this.path = path;
         this.handler = handler;
         this.logger = logger;
+        boundAt = File.GetLastWriteTimeUtc(path);
         accepting = AcceptLoopAsync();
     }
 
@@ -42,7 +52,7 @@ internal sealed partial class ControlServer : IAsyncDisposable
         {
             listener.Bind(new UnixDomainSocketEndPoint(path));
             RestrictAccess(path);
-            listener.Listen(16);
+            listener.Listen(2 * MaxConnections);
         }
         catch
         {
@@ -58,7 +68,13 @@ internal sealed partial class ControlServer : IAsyncDisposable
         await stopping.CancelAsync();
         listener.Dispose();
         await accepting;
-        File.Delete(path);
+
+        // A daemon started while this one was stopping has bound the path anew: its socket is not ours to remove.
+        if (File.GetLastWriteTimeUtc(path) == boundAt)
+        {
+            File.Delete(path);
+        }
+
         stopping.Dispose();
     }
 
@@ -96,11 +112,59 @@ internal sealed partial class ControlServer : IAsyncDisposable
                 return;
             }
 
+            if (Interlocked.Increment(ref serving) > MaxConnections)
+            {
+                _ = RefuseAsync(connection);
+                continue;
+            }
+
             _ = ServeAsync(connection);
         }
     }
 
+    private async Task RefuseAsync(Socket connection)
+    {
+        using (connection)
+        {
+            try
+            {
+                var problem = $"too many control connections at once (at most {MaxConnections}); try again";
+                LogRequestRefused(logger, problem);
+                await SendAsync(connection, ControlResponse.Failure(problem));
+            }
+            finally
+            {
+                Interlocked.Decrement(ref serving);
+            }
+        }
+    }
+
+    private async Task SendAsync(Socket connection, ControlResponse response)
+    {
+        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(response, ControlJson.Default.ControlResponse) + "\n");
+        try
+        {
+            await connection.SendAsync(bytes, SocketFlags.None, stopping.Token);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogConnectionFailed(logger, $"the answer could not be sent: {ex.Message}");
+        }
+    }
+
     private async Task ServeAsync(Socket connection)
+    {
+        try
+        {
+            await ServeRequestAsync(connection);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref serving);
+        }
+    }
+
+    private async Task ServeRequestAsync(Socket connection)
     {
         using (connection)
         {
@@ -129,21 +193,19 @@ internal sealed partial class ControlServer : IAsyncDisposable
                 LogConnectionFailed(logger, ex.Message);
                 return;
             }
+            catch (Exception ex)
+            {
+                // A fault in handling one request is that request's answer, never the daemon's end.
+                LogHandlerFailed(logger, ex.ToString());
+                response = ControlResponse.Failure($"the request failed inside border: {ex.Message}");
+            }
 
             if (!response.Ok)
             {
                 LogRequestRefused(logger, response.Message);
             }
 
-            var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(response, ControlJson.Default.ControlResponse) + "\n");
-            try
-            {
-                await connection.SendAsync(bytes, SocketFlags.None, stopping.Token);
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-            {
-                LogConnectionFailed(logger, ex.Message);
-            }
+            await SendAsync(connection, response);
         }
     }
 
@@ -167,6 +229,11 @@ internal sealed partial class ControlServer : IAsyncDisposable
             length += read;
         }
 
+        if (length == 0)
+        {
+            return (null, "malformed request: the connection closed before a request arrived");
+        }
+
         var line = Encoding.UTF8.GetString(buffer, 0, length).Split('\n')[0];
         try
         {
@@ -181,6 +248,9 @@ internal sealed partial class ControlServer : IAsyncDisposable
 
     [LoggerMessage(EventId = AppEventIds.ControlRequestRefused, Level = LogLevel.Warning, Message = "control request refused: {Problem}")]
     private static partial void LogRequestRefused(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = AppEventIds.ControlHandlerFailed, Level = LogLevel.Error, Message = "control request failed inside border: {Problem}")]
+    private static partial void LogHandlerFailed(ILogger logger, string problem);
 
     [LoggerMessage(EventId = AppEventIds.ControlConnectionFailed, Level = LogLevel.Warning, Message = "control connection failed: {Problem}")]
     private static partial void LogConnectionFailed(ILogger logger, string problem);

@@ -14,11 +14,20 @@ internal sealed partial class GatewayDaemon
     [LoggerMessage(EventId = AppEventIds.DaemonStartFailed, Level = LogLevel.Critical, Message = "cannot start: {Problem}")]
     private partial void LogStartFailed(string problem);
 
-    [LoggerMessage(EventId = AppEventIds.EngineApplyFailed, Level = LogLevel.Error, Message = "{Engine} could not be applied; its services stay down: {Problem}")]
-    private static partial void LogApplyFailed(ILogger logger, string engine, string problem);
-
-    [LoggerMessage(EventId = AppEventIds.ReloadApplied, Level = LogLevel.Information, Message = "reload: {ConfigPath} is valid and changed; replacing the running generation")]
+    [LoggerMessage(EventId = AppEventIds.ReloadApplied, Level = LogLevel.Information, Message = "reload: {ConfigPath} is valid and changed; switching to it")]
     private partial void LogReloadApplied(string configPath);
+
+    [LoggerMessage(EventId = AppEventIds.ReloadApplied, Level = LogLevel.Information, Message = "reload: {ConfigPath} is valid and unchanged; nothing to do")]
+    private partial void LogReloadUnchanged(string configPath);
+
+    [LoggerMessage(EventId = AppEventIds.ReloadEngine, Level = LogLevel.Information, Message = "reload: engine {Engine} {Action} ({Why})")]
+    private static partial void LogEngineChange(ILogger logger, string engine, string action, string why);
+
+    [LoggerMessage(EventId = AppEventIds.ReloadEngine, Level = LogLevel.Information, Message = "reload: {Service} {What}")]
+    private static partial void LogServiceReload(ILogger logger, string service, string what);
+
+    [LoggerMessage(EventId = AppEventIds.ReloadDone, Level = LogLevel.Information, Message = "reload: now supervising with {ConfigPath}; {Summary}")]
+    private partial void LogReloadDone(string configPath, string summary);
 
     [LoggerMessage(EventId = AppEventIds.ReloadRefused, Level = LogLevel.Error, Message = "reload refused, the running config stays: {Problem}")]
     private partial void LogReloadRefused(string problem);

@@ -4,6 +4,7 @@ using Border.App.Configuration;
 using Border.App.Control;
 using Border.App.Metrics;
 using Border.App.State;
+using Border.Nat;
 using Border.App.Supervision;
 using Border.Routing.Attractions;
 using Border.Routing.Health;
@@ -15,12 +16,15 @@ namespace Border.App.Hosting;
 
 /// <summary><c>border run</c>: builds the gateway from its config, supervises it until stopped, and answers the control socket.</summary>
 /// <remarks>
-/// A run is a sequence of generations, one per config. A generation applies the engines, starts their event
-/// pumps and probes and the supervisor, and lasts until a stop or a reload of a changed config. A reload that
-/// does not validate is refused with the errors and the running generation carries on untouched. A changed
-/// config replaces the generation; the next one reconciles level-triggered, so what the speakers hold is never
-/// replayed from memory. A clean stop withdraws every attraction when <c>daemon.withdraw_on_stop</c> is set;
-/// any other end of the process is covered by the <see cref="AttractionGuard"/>.
+/// A run is a sequence of generations, one per config. A generation starts the engines' event pumps, appliers and
+/// probes and the supervisor, and lasts until a stop or a reload of a changed config. A reload is validated
+/// completely first: a config that does not validate is refused with its errors and the running generation carries
+/// on untouched. A valid changed config becomes the next generation, which takes over, running, every engine whose
+/// settings are unchanged and the health of every service whose settings are unchanged, so those services keep
+/// their announcements; only the changed engines are rebuilt and applied. The next generation reconciles
+/// level-triggered, so what the speakers hold (a changed attribute included) is never replayed from memory. A clean
+/// stop withdraws every attraction when <c>daemon.withdraw_on_stop</c> is set; any other end of the process is
+/// covered by the <see cref="AttractionGuard"/>.
 /// </remarks>
 internal sealed partial class GatewayDaemon : IControlHandler
 {
@@ -67,7 +71,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
 
         await using var control = ControlServer.Start(config.Daemon.ControlSocket, this, logger);
         await using var metrics = config.Daemon.MetricsListen is { } listen
-            ? MetricsListener.Start(IPEndPoint.Parse(listen), () => current is { } generation ? SupervisorMetrics.Render(generation.Supervisor.Snapshot) : "", logger)
+            ? MetricsListener.Start(IPEndPoint.Parse(listen), ScrapeAsync, logger)
             : null;
         using var watchdog = notifier.WatchdogInterval is { } interval
             ? time.CreateTimer(_ => PingWatchdog(), null, interval / 2, interval / 2)
@@ -87,12 +91,12 @@ internal sealed partial class GatewayDaemon : IControlHandler
 
     private async Task<int> SuperviseAsync(DrainStore drains)
     {
+        var generation = await Generation.StartAsync(config, drains, time, loggers, previous: null, stopping.Token);
+        current = generation;
+        notifier.Ready($"supervising {config.Name}");
+        LogStarted(config.Name, configPath);
         while (true)
         {
-            var generation = await Generation.StartAsync(config, drains, time, loggers, stopping.Token);
-            current = generation;
-            notifier.Ready($"supervising {config.Name}");
-            LogStarted(config.Name, configPath);
             var reload = await generation.WaitAsync(stopping.Token);
             if (reload is null)
             {
@@ -103,20 +107,42 @@ internal sealed partial class GatewayDaemon : IControlHandler
                 return Cli.ExitCodes.Ok;
             }
 
-            await generation.StopAsync(withdraw: false);
-            (config, configText) = reload.Value;
+            notifier.Status("reloading: switching to the new config");
+            var (candidate, text, done) = reload;
+            var next = await Generation.StartAsync(candidate, drains, time, loggers, generation, stopping.Token);
+            (config, configText) = (candidate, text);
+            current = generation = next;
 
-            // The guard must withdraw through the speakers of the config now in force.
-            await ReleaseGuardAsync();
-            guard!.Dispose();
+            // The guard must withdraw through the speakers of the config now in force; the new one is up before
+            // the old one lets go, so the attractions are never unguarded.
+            var oldGuard = guard!;
             guard = AttractionGuard.Start(configPath);
+            await ReleaseAsync(oldGuard);
+            oldGuard.Dispose();
+
+            try
+            {
+                await generation.Supervisor.FirstPass.WaitAsync(stopping.Token);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                done.TrySetResult($"{configPath}: border is stopping; the new config was in force");
+                continue;
+            }
+
+            var summary = string.Join("; ", generation.Changes.Select(change => change.ToString()));
+            LogReloadDone(configPath, summary);
+            notifier.Ready($"supervising {config.Name}");
+            done.TrySetResult($"{configPath}: reloaded; {summary}");
         }
     }
 
-    private async Task ReleaseGuardAsync()
+    private Task ReleaseGuardAsync() => ReleaseAsync(guard!);
+
+    private static async Task ReleaseAsync(AttractionGuard releasing)
     {
         using var budget = new CancellationTokenSource(StopBudget);
-        await guard!.ReleaseAsync(budget.Token);
+        await releasing.ReleaseAsync(budget.Token);
     }
 
     public async Task<ControlResponse> HandleAsync(ControlRequest request, ControlPeer peer, CancellationToken cancellationToken)
@@ -131,7 +157,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
             case "status":
                 return new ControlResponse(true, "ok", StatusReports.From(generation.Supervisor.Snapshot));
             case "reload":
-                return Reload(generation);
+                return await ReloadAsync(generation, cancellationToken);
             case "drain" or "undrain":
                 if (ParseServices(request.Services) is not { } services)
                 {
@@ -152,40 +178,56 @@ internal sealed partial class GatewayDaemon : IControlHandler
     {
         if (current is { } generation)
         {
-            Reload(generation);
+            _ = ReloadAsync(generation, stopping.Token);
         }
     }
 
-    private ControlResponse Reload(Generation generation)
+    /// <summary>Validates the file completely; refuses it with every error, or has the daemon switch to it and
+    /// answers once the new config's first reconcile is done.</summary>
+    private async Task<ControlResponse> ReloadAsync(Generation generation, CancellationToken cancellationToken)
     {
         string text;
         GatewayConfig candidate;
         try
         {
-            text = File.ReadAllText(configPath);
+            text = await File.ReadAllTextAsync(configPath, cancellationToken);
             candidate = ConfigLoader.Parse(text, configPath);
         }
         catch (Exception ex) when (ex is ConfigException or IOException or UnauthorizedAccessException)
         {
-            LogReloadRefused(ex.Message);
+            // One log line per decision: the errors, each naming its field, joined on it.
+            LogReloadRefused(string.Join(" ", ex.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             return ControlResponse.Failure($"reload refused, the running config stays: {ex.Message}");
         }
 
         if (text == configText)
         {
+            LogReloadUnchanged(configPath);
             return new ControlResponse(true, $"{configPath}: unchanged");
         }
 
-        if (candidate.Daemon.ControlSocket != config.Daemon.ControlSocket || candidate.Daemon.MetricsListen != config.Daemon.MetricsListen || candidate.Daemon.StateDirectory != config.Daemon.StateDirectory)
+        if (candidate.Daemon != config.Daemon && (candidate.Daemon.ControlSocket != config.Daemon.ControlSocket || candidate.Daemon.MetricsListen != config.Daemon.MetricsListen || candidate.Daemon.StateDirectory != config.Daemon.StateDirectory))
         {
             const string Refusal = "reload refused, the running config stays: daemon.control_socket, daemon.metrics_listen and daemon.state_directory change only with a restart";
             LogReloadRefused(Refusal);
             return ControlResponse.Failure(Refusal);
         }
 
-        generation.RequestReload(candidate, text);
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!generation.RequestReload(new PendingReload(candidate, text, done)))
+        {
+            return ControlResponse.Failure("reload refused: another reload or a stop is under way; ask again in a moment");
+        }
+
         LogReloadApplied(configPath);
-        return new ControlResponse(true, $"{configPath}: valid; applying");
+        try
+        {
+            return new ControlResponse(true, await done.Task.WaitAsync(cancellationToken));
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return ControlResponse.Failure($"{configPath} is valid and being applied, but the switch did not finish in time; see the log and border status");
+        }
     }
 
     private static List<Service>? ParseServices(IReadOnlyList<string>? names)
@@ -204,6 +246,11 @@ internal sealed partial class GatewayDaemon : IControlHandler
         return services.Count == 0 ? null : services;
     }
 
+    private async Task<string> ScrapeAsync(CancellationToken cancellationToken) =>
+        current is { } generation
+            ? SupervisorMetrics.Render(generation.Supervisor.Snapshot) + await EngineMetrics.RenderAsync(generation.Counters, logger, cancellationToken)
+            : "";
+
     /// <summary>Pings systemd only while the supervisor loop is alive, so a wedged daemon is restarted.</summary>
     private void PingWatchdog()
     {
@@ -213,12 +260,15 @@ internal sealed partial class GatewayDaemon : IControlHandler
         }
     }
 
+    /// <summary>A valid, changed config waiting to replace the running one, and the answer to whoever asked.</summary>
+    private sealed record PendingReload(GatewayConfig Config, string Text, TaskCompletionSource<string> Done);
+
     /// <summary>One config's engines, checks and supervisor, from start to stop.</summary>
     private sealed class Generation
     {
         private readonly GatewayRuntime runtime;
         private readonly CancellationTokenSource running;
-        private readonly TaskCompletionSource<(GatewayConfig, string)?> reload = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<PendingReload?> reload = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly List<Task> loops = [];
         private readonly Task supervising;
 
@@ -234,31 +284,68 @@ internal sealed partial class GatewayDaemon : IControlHandler
 
         public bool IsAlive => !supervising.IsCompleted;
 
-        public static async Task<Generation> StartAsync(GatewayConfig config, DrainStore drains, TimeProvider time, ILoggerFactory loggers, CancellationToken stopping)
+        /// <summary>The engines that count their traffic.</summary>
+        public IEnumerable<(string Engine, IEngineCounters Counters)> Counters =>
+            runtime.Engines.Where(binding => binding.Counters is not null).Select(binding => (binding.Engine.Name, binding.Counters!));
+
+        /// <summary>What this generation did to the engines of the one before it.</summary>
+        public IReadOnlyList<EngineChange> Changes => runtime.Changes;
+
+        /// <summary>Starts a generation; for a reload, stops <paramref name="previous"/> and takes over its unchanged
+        /// engines and the health of its unchanged services.</summary>
+        public static async Task<Generation> StartAsync(GatewayConfig config, DrainStore drains, TimeProvider time, ILoggerFactory loggers, Generation? previous, CancellationToken stopping)
         {
-            var runtime = GatewayRuntime.Build(config, time, loggers);
+            var logger = loggers.CreateLogger<GatewayDaemon>();
+            var runtime = GatewayRuntime.Build(config, time, loggers, previous?.runtime);
+            HealthHandover? handover = null;
+            if (previous is not null)
+            {
+                await previous.StopAsync(withdraw: false, dispose: false);
+                var before = previous.runtime.ServiceSettings;
+                handover = previous.Supervisor.HandOver(
+                    service => runtime.ServiceSettings.TryGetValue(service.Service, out var settings) && before[service.Service] == settings,
+                    keepUplink: previous.runtime.UplinkSettings == runtime.UplinkSettings);
+                foreach (var change in runtime.Changes)
+                {
+                    LogEngineChange(logger, change.Engine, change.Action, change.Why);
+                }
+
+                foreach (var service in runtime.Plan.Services)
+                {
+                    var kept = handover.Services.ContainsKey(service.Service);
+                    LogServiceReload(logger, service.Service.Name(), kept ? "keeps its health and announcements (unchanged)" : "rises again through its checks (its settings changed or it is new)");
+                }
+
+                previous.Supervisor.Dispose();
+                await previous.DisposeRuntimeAsync();
+            }
+
             var supervisor = new GatewaySupervisor(
                 runtime.Plan,
                 drains,
                 runtime.Speakers,
                 new AttractionReconciler(runtime.Speakers, loggers.CreateLogger<AttractionReconciler>()),
                 time,
-                loggers.CreateLogger<GatewaySupervisor>());
+                loggers.CreateLogger<GatewaySupervisor>(),
+                handover);
             var generation = new Generation(runtime, supervisor, CancellationTokenSource.CreateLinkedTokenSource(stopping));
-            await generation.StartChecksAsync(config, time, loggers.CreateLogger<GatewayDaemon>());
+            await generation.StartChecksAsync(config, time, loggers);
             return generation;
         }
 
-        public void RequestReload(GatewayConfig config, string text) => reload.TrySetResult((config, text));
+        /// <summary>Hands a valid changed config to the run loop; false when a reload or stop is already under way.</summary>
+        public bool RequestReload(PendingReload pending) => reload.TrySetResult(pending);
 
         /// <summary>Waits for a reload (its config) or a stop (<see langword="null"/>).</summary>
-        public async Task<(GatewayConfig, string)?> WaitAsync(CancellationToken stopping)
+        public async Task<PendingReload?> WaitAsync(CancellationToken stopping)
         {
             using var registration = stopping.Register(() => reload.TrySetResult(null));
             return await reload.Task;
         }
 
-        public async Task StopAsync(bool withdraw)
+        /// <summary>Ends the loops and the supervisor; withdraws everything when asked; disposes everything unless a
+        /// reload is to take over the supervisor's health and the runtime's engines first.</summary>
+        public async Task StopAsync(bool withdraw, bool dispose = true)
         {
             await running.CancelAsync();
             await Task.WhenAll([supervising, .. loops]);
@@ -268,40 +355,52 @@ internal sealed partial class GatewayDaemon : IControlHandler
                 await Supervisor.WithdrawAllAsync(budget.Token);
             }
 
+            if (!dispose)
+            {
+                return;
+            }
+
             Supervisor.Dispose();
+            await DisposeRuntimeAsync();
+        }
+
+        private async Task DisposeRuntimeAsync()
+        {
             await runtime.DisposeAsync();
             running.Dispose();
         }
 
-        private async Task StartChecksAsync(GatewayConfig config, TimeProvider time, ILogger logger)
+        private async Task StartChecksAsync(GatewayConfig config, TimeProvider time, ILoggerFactory loggers)
         {
+            var applierLogger = loggers.CreateLogger<EngineApplier>();
             foreach (var binding in runtime.Engines)
             {
                 loops.Add(PumpEventsAsync(binding.Engine.Events, binding.Services));
-            }
-
-            foreach (var binding in runtime.Engines)
-            {
-                try
+                var applied = Task.CompletedTask;
+                if (!binding.Kept)
                 {
-                    await binding.Engine.ApplyAsync(running.Token);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The service stays down with the tool's words as the reason; the other engines carry on.
-                    LogApplyFailed(logger, binding.Engine.Name, ex.Message);
-                    Supervisor.Report(new CheckReport(binding.Services, CheckResult.Fail($"{binding.Engine.Name} apply", ex.Message, time.GetUtcNow()), IsEvent: true));
+                    // Each engine applies on its own: one that fails and retries does not hold back the others.
+                    var applier = new EngineApplier(binding.Engine, binding.Services, Supervisor.Report, time, applierLogger);
+                    loops.Add(applier.RunAsync(running.Token));
+                    applied = applier.FirstAttempt;
                 }
 
                 foreach (var probe in binding.Engine.Probes)
                 {
-                    loops.Add(new ProbeRunner(probe, binding.Schedule, time, result => Supervisor.Report(new CheckReport(binding.Services, result, IsEvent: false))).RunAsync(running.Token));
+                    var runner = new ProbeRunner(probe, binding.Schedule, time, result => Supervisor.Report(new CheckReport(binding.Services, result, IsEvent: false)));
+                    loops.Add(ProbeAfterAsync(applied, runner));
                 }
             }
 
             loops.Add(new ProbeRunner(runtime.UplinkProbe, config.Health.Schedules["uplink"], time, result => Supervisor.Report(new CheckReport([], result, IsEvent: false))).RunAsync(running.Token));
             loops.Add(PumpEventsAsync(runtime.UplinkLink.Events, []));
             await runtime.UplinkLink.StartAsync(running.Token);
+        }
+
+        private async Task ProbeAfterAsync(Task applied, ProbeRunner runner)
+        {
+            await applied;
+            await runner.RunAsync(running.Token);
         }
 
         private async Task PumpEventsAsync(ChannelReader<CheckResult> events, IReadOnlyList<Service> services)

@@ -6,6 +6,7 @@ internal static class AppEventIds
     public const int ControlRequestRefused = 3100;
     public const int ControlConnectionFailed = 3101;
     public const int MetricsScrapeFailed = 3200;
+    public const int EngineCountersUnreadable = 3201;
 
     public const int ServiceUp = 3300;
     public const int ServiceDown = 3301;
@@ -19,6 +20,7 @@ internal static class AppEventIds
     public const int WithdrawnStale = 3313;
     public const int WithdrawnOnStop = 3314;
     public const int SpeakerBehind = 3315;
+    public const int CheckReportDropped = 3316;
 
     public const int DaemonStarted = 3400;
     public const int DaemonStopping = 3401;
@@ -29,4 +31,8 @@ internal static class AppEventIds
     public const int EngineApplyFailed = 3402;
     public const int ReloadApplied = 3403;
     public const int ReloadRefused = 3404;
+    public const int EngineApplied = 3409;
+    public const int ReloadDone = 3410;
+    public const int ReloadEngine = 3411;
+    public const int ControlHandlerFailed = 3102;
 }

@@ -13,12 +13,12 @@ internal sealed partial class MetricsListener : IAsyncDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
     private readonly TcpListener listener;
-    private readonly Func<string> scrape;
+    private readonly Func<CancellationToken, Task<string>> scrape;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task accepting;
 
-    private MetricsListener(TcpListener listener, Func<string> scrape, ILogger logger)
+    private MetricsListener(TcpListener listener, Func<CancellationToken, Task<string>> scrape, ILogger logger)
     {
         this.listener = listener;
         this.scrape = scrape;
@@ -28,7 +28,7 @@ internal sealed partial class MetricsListener : IAsyncDisposable
 
     public IPEndPoint Endpoint => (IPEndPoint)listener.LocalEndpoint;
 
-    public static MetricsListener Start(IPEndPoint endpoint, Func<string> scrape, ILogger logger)
+    public static MetricsListener Start(IPEndPoint endpoint, Func<CancellationToken, Task<string>> scrape, ILogger logger)
     {
         var listener = new TcpListener(endpoint);
         listener.Start();
@@ -73,7 +73,7 @@ internal sealed partial class MetricsListener : IAsyncDisposable
                 using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
                 var requestLine = await reader.ReadLineAsync(deadline.Token) ?? "";
                 var (status, body) = requestLine.StartsWith("GET /metrics ", StringComparison.Ordinal)
-                    ? ("200 OK", scrape())
+                    ? ("200 OK", await scrape(deadline.Token))
                     : ("404 Not Found", "border serves only GET /metrics\n");
                 var payload = Encoding.UTF8.GetBytes(body);
                 var head = $"HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: {payload.Length}\r\nConnection: close\r\n\r\n";

@@ -40,4 +40,7 @@ internal sealed partial class GatewaySupervisor
 
     [LoggerMessage(EventId = AppEventIds.SpeakerBehind, Level = LogLevel.Error, Message = "{Speaker} could not be reconciled, retrying on the next pass: {Error}")]
     private partial void LogSpeakerBehind(string speaker, string error);
+
+    [LoggerMessage(EventId = AppEventIds.CheckReportDropped, Level = LogLevel.Error, Message = "check result of {Check} dropped: {Problem}")]
+    private partial void LogReportDropped(string check, string problem);
 }

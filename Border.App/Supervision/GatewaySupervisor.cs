@@ -34,15 +34,19 @@ internal sealed partial class GatewaySupervisor : IDisposable
     private readonly ServiceHealthTracker uplink;
     private readonly ITimer wake;
     private readonly Lock gate = new();
+    private readonly TaskCompletionSource firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SupervisorSnapshot snapshot;
 
+    /// <param name="handover">On a reload, what the previous supervisor hands over: the health of the services
+    /// whose engines and checks are unchanged, and the requests it had not answered yet.</param>
     public GatewaySupervisor(
         SupervisorPlan plan,
         DrainStore drains,
         IReadOnlyList<IRouteSpeaker> speakers,
         AttractionReconciler reconciler,
         TimeProvider time,
-        ILogger<GatewaySupervisor> logger)
+        ILogger<GatewaySupervisor> logger,
+        HealthHandover? handover = null)
     {
         this.plan = plan;
         this.drains = drains;
@@ -52,11 +56,22 @@ internal sealed partial class GatewaySupervisor : IDisposable
         this.logger = logger;
         trackers = plan.Services.ToDictionary(
             service => service.Service,
-            service => new ServiceHealthTracker(service.Checks.Probes, service.Checks.Thresholds, plan.Damping, time));
-        uplink = new ServiceHealthTracker(plan.Uplink.Probes, plan.Uplink.Thresholds, plan.Damping, time);
+            service => handover?.Services.GetValueOrDefault(service.Service) ?? new ServiceHealthTracker(service.Checks.Probes, service.Checks.Thresholds, plan.Damping, time));
+        uplink = handover?.Uplink ?? new ServiceHealthTracker(plan.Uplink.Probes, plan.Uplink.Thresholds, plan.Damping, time);
         wake = time.CreateTimer(_ => queue.Writer.TryWrite(Work.Tick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         snapshot = SupervisorSnapshot.Initial(plan, speakers, time.GetUtcNow());
+        if (handover is not null)
+        {
+            snapshot = snapshot.Continuing(handover.Last, trackers.ToDictionary(pair => pair.Key, pair => pair.Value.Current), uplink.Current);
+            foreach (var work in handover.Pending)
+            {
+                queue.Writer.TryWrite(work);
+            }
+        }
     }
+
+    /// <summary>Completes when the first pass has reconciled the speakers.</summary>
+    public Task FirstPass => firstPass.Task;
 
     /// <summary>The latest state, for status and metrics; never blocks on a pass in progress.</summary>
     public SupervisorSnapshot Snapshot
@@ -128,12 +143,44 @@ internal sealed partial class GatewaySupervisor : IDisposable
         Publish(Snapshot.Decisions, results, new HashSet<Attraction>());
     }
 
+    /// <summary>After <see cref="RunAsync"/> has ended: takes in the check results still queued and hands the
+    /// next supervisor the trackers it may keep and the drains and undrains not yet done.</summary>
+    /// <param name="keep">Whether a service's tracker carries over: its engines and checks are unchanged.</param>
+    /// <param name="keepUplink">Whether the uplink's tracker carries over.</param>
+    public HealthHandover HandOver(Func<ServicePlan, bool> keep, bool keepUplink)
+    {
+        queue.Writer.TryComplete();
+        var pending = new List<Work>();
+        while (queue.Reader.TryRead(out var item))
+        {
+            if (item.Report is { } report)
+            {
+                Record(report);
+            }
+
+            if (item.Change is not null)
+            {
+                pending.Add(item);
+            }
+        }
+
+        return new HealthHandover(
+            plan.Services.Where(keep).ToDictionary(service => service.Service, service => trackers[service.Service]),
+            keepUplink ? uplink : null,
+            Snapshot,
+            pending);
+    }
+
     public void Dispose() => wake.Dispose();
 
     private async Task<string> ChangeAsync(Func<string> change, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        queue.Writer.TryWrite(new Work(null, change, done));
+        if (!queue.Writer.TryWrite(new Work(null, change, done)))
+        {
+            return "border is switching to a new config; nothing was changed, ask again in a moment";
+        }
+
         return await done.Task.WaitAsync(cancellationToken);
     }
 
@@ -185,6 +232,7 @@ internal sealed partial class GatewaySupervisor : IDisposable
             done.TrySetResult(message);
         }
 
+        firstPass.TrySetResult();
         ScheduleWake();
     }
 
@@ -198,16 +246,32 @@ internal sealed partial class GatewaySupervisor : IDisposable
 
     private void Record(CheckReport report)
     {
-        var targets = report.IsUplink ? [uplink] : report.Services.Where(trackers.ContainsKey).Select(service => trackers[service]);
-        foreach (var tracker in targets)
+        var targets = report.IsUplink
+            ? [(uplink, plan.Uplink)]
+            : plan.Services.Where(service => report.Services.Contains(service.Service)).Select(service => (trackers[service.Service], service.Checks));
+        foreach (var (tracker, checks) in targets)
         {
-            if (report.IsEvent)
+            try
             {
-                tracker.RecordEvent(report.Result);
+                if (!report.IsEvent)
+                {
+                    tracker.RecordProbe(report.Result);
+                }
+                else if (checks.Probes.Contains(report.Result.Check))
+                {
+                    // An engine that found its probe's fault between rounds (nftables' drift) tells at once; the
+                    // event counts as an event of its own, so the probe still rises and falls by its thresholds.
+                    tracker.RecordEvent(report.Result with { Check = report.Result.Check + " event" });
+                }
+                else
+                {
+                    tracker.RecordEvent(report.Result);
+                }
             }
-            else
+            catch (ArgumentException ex)
             {
-                tracker.RecordProbe(report.Result);
+                // A result the plan does not know must never stop the loop that guards every announcement.
+                LogReportDropped(report.Result.Check, ex.Message);
             }
         }
     }
@@ -318,8 +382,20 @@ internal sealed partial class GatewaySupervisor : IDisposable
         }
     }
 
-    private sealed record Work(CheckReport? Report, Func<string>? Change, TaskCompletionSource<string>? Done)
+    /// <summary>One queued item: a check result, a drain change with its answer, or a bare tick.</summary>
+    internal sealed record Work(CheckReport? Report, Func<string>? Change, TaskCompletionSource<string>? Done)
     {
         public static readonly Work Tick = new(null, null, null);
     }
 }
+
+/// <summary>What one supervisor hands the next on a reload.</summary>
+/// <param name="Services">The trackers of the services that keep their health.</param>
+/// <param name="Uplink">The uplink's tracker, when its checks are unchanged.</param>
+/// <param name="Last">The last snapshot, whose counters go on.</param>
+/// <param name="Pending">Drains and undrains queued but not yet done.</param>
+internal sealed record HealthHandover(
+    IReadOnlyDictionary<Service, ServiceHealthTracker> Services,
+    ServiceHealthTracker? Uplink,
+    SupervisorSnapshot Last,
+    IReadOnlyList<GatewaySupervisor.Work> Pending);

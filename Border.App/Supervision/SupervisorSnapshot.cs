@@ -38,6 +38,17 @@ internal sealed record SupervisorSnapshot(
             0);
     }
 
+    /// <summary>The first snapshot under a reloaded config: the services' health as handed over, and the
+    /// counters of <paramref name="previous"/> going on.</summary>
+    public SupervisorSnapshot Continuing(SupervisorSnapshot previous, IReadOnlyDictionary<Service, ServiceHealth> services, ServiceHealth uplink) =>
+        this with
+        {
+            Services = services,
+            Uplink = uplink,
+            Transitions = Transitions.ToDictionary(pair => pair.Key, pair => previous.Transitions.GetValueOrDefault(pair.Key)),
+            SpeakerChanges = previous.SpeakerChanges,
+        };
+
     /// <summary>The next snapshot; a service's transitions count every change of its health state.</summary>
     public SupervisorSnapshot Next(
         DateTimeOffset at,

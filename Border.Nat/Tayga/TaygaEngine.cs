@@ -19,7 +19,7 @@ namespace Border.Nat.Tayga;
 /// NAT64 needs border's nft table to SNAT the dynamic pool to the IPv4 pool; that rule belongs to the nftables engine.
 /// The probes check the process and the tun, and, when a target is configured, ping it through the NAT64 prefix.
 /// </remarks>
-internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
+internal sealed partial class TaygaEngine : INatEngine, IEngineCounters, IAsyncDisposable
 {
     private const int MaxDoublings = 16;
     private const string ProcessCheck = "tayga-process";
@@ -125,6 +125,14 @@ internal sealed partial class TaygaEngine : INatEngine, IAsyncDisposable
 
             return await CheckAsync(token).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>The clients Tayga has mapped to its dynamic pool, from its <c>dynamic.map</c>; none before the first.</summary>
+    public async Task<IReadOnlyList<EngineCounter>> ReadCountersAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(options.DataDirectory, TaygaDynamicMap.FileName);
+        var text = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) : "";
+        return [new EngineCounter(TaygaDynamicMap.Metric, "IPv6 clients Tayga has mapped to an address of its dynamic pool.", TaygaDynamicMap.Count(text), [new("tun", options.TunDevice)])];
+    }
 
     public async ValueTask DisposeAsync()
     {

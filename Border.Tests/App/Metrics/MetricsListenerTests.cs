@@ -25,7 +25,7 @@ public sealed class MetricsListenerTests
     [Fact]
     public async Task Get_Metrics_ServesTheScrapeOnLoopback()
     {
-        await using var listener = MetricsListener.Start(new IPEndPoint(IPAddress.Loopback, 0), () => "border_up 1\n", NullLogger.Instance);
+        await using var listener = MetricsListener.Start(new IPEndPoint(IPAddress.Loopback, 0), _ => Task.FromResult("border_up 1\n"), NullLogger.Instance);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
         var response = await http.GetAsync($"http://127.0.0.1:{listener.Endpoint.Port}/metrics");
@@ -38,7 +38,7 @@ public sealed class MetricsListenerTests
     [Fact]
     public async Task Get_OtherPath_IsNotFound()
     {
-        await using var listener = MetricsListener.Start(new IPEndPoint(IPAddress.Loopback, 0), () => "border_up 1\n", NullLogger.Instance);
+        await using var listener = MetricsListener.Start(new IPEndPoint(IPAddress.Loopback, 0), _ => Task.FromResult("border_up 1\n"), NullLogger.Instance);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
         var response = await http.GetAsync($"http://127.0.0.1:{listener.Endpoint.Port}/");

@@ -57,6 +57,26 @@ public sealed class GatewaySupervisorTests
     }
 
     [Fact]
+    public async Task EngineEventNamedLikeItsProbe_NftDrift_WithdrawsAtOnceAndTheLoopGoesOn()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+
+        harness.Event(SupervisorHarness.Nft, false, "table inet border missing", Service.Nat44, Service.Nat64);
+        await harness.SettleAsync();
+
+        Assert.Empty(harness.OspfHeld);
+        Assert.Empty(harness.BgpHeld);
+        Assert.Equal($"{SupervisorHarness.Nft} event: table inet border missing", harness.Supervisor.Snapshot.Services[Service.Nat44].LastResults.Where(result => !result.Healthy).Select(result => $"{result.Check}: {result.Reason}").Single());
+
+        harness.Event(SupervisorHarness.Nft, true, "table inet border re-applied", Service.Nat44, Service.Nat64);
+        await harness.RiseAsync();
+
+        Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
+        Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
+    }
+
+    [Fact]
     public async Task EngineBack_AfterExit_ReannouncesOnlyAfterTheProbesRiseAgain()
     {
         await using var harness = new SupervisorHarness();
@@ -169,5 +189,74 @@ public sealed class GatewaySupervisorTests
         await harness.SettleAsync();
 
         Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
+    }
+
+    // A reload hands the next supervisor the health of the services whose settings did not change.
+    [Fact]
+    public async Task Reload_EveryServiceUnchanged_KeepsHealthAndChangesNothingAtAnySpeaker()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+        var transitions = harness.Supervisor.Snapshot.Transitions[Service.Nat64];
+        harness.Ospf.AllowChanges = false;
+        harness.Bgp.AllowChanges = false;
+
+        await harness.ReloadAsync(keepUplink: true, Service.Nat44, Service.Nat64);
+
+        Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
+        Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
+        Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[Service.Nat64].State);
+        Assert.Equal(transitions, harness.Supervisor.Snapshot.Transitions[Service.Nat64]);
+    }
+
+    [Fact]
+    public async Task Reload_Nat64Changed_OnlyItRisesAgainAndTheSharedPoolStays()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+        harness.Ospf.Calls.Clear();
+        harness.Bgp.AllowChanges = false;
+
+        await harness.ReloadAsync(keepUplink: true, Service.Nat44);
+
+        Assert.Equal(new HashSet<string> { Default4 }, harness.OspfHeld);
+        Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
+        Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[Service.Nat44].State);
+        Assert.Equal(HealthState.Starting, harness.Supervisor.Snapshot.Services[Service.Nat64].State);
+
+        harness.Probe(SupervisorHarness.Nft, true, Service.Nat44, Service.Nat64);
+        harness.Probe(SupervisorHarness.TaygaData, true, Service.Nat64);
+        harness.Probe(SupervisorHarness.Nft, true, Service.Nat44, Service.Nat64);
+        harness.Probe(SupervisorHarness.TaygaData, true, Service.Nat64);
+        await harness.SettleAsync();
+
+        Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
+    }
+
+    [Fact]
+    public async Task Reload_UplinkChecksChanged_EverythingWaitsForTheUplinkToRiseAgain()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+
+        await harness.ReloadAsync(keepUplink: false, Service.Nat44, Service.Nat64);
+
+        Assert.Empty(harness.OspfHeld);
+        Assert.Empty(harness.BgpHeld);
+        Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[Service.Nat44].State);
+    }
+
+    [Fact]
+    public async Task Drain_AfterTheOldSupervisorStopped_IsRefusedWithAMessageNotLost()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+        var old = harness.Supervisor;
+
+        await harness.ReloadAsync(keepUplink: true, Service.Nat44, Service.Nat64);
+        var answer = await old.DrainAsync([Service.Nat64], new Drain("root", harness.Time.GetUtcNow(), "late"), TestContext.Current.CancellationToken);
+
+        Assert.Equal("border is switching to a new config; nothing was changed, ask again in a moment", answer);
+        Assert.Empty(harness.Supervisor.Snapshot.Drains);
     }
 }

@@ -23,8 +23,8 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     public static readonly IPNetwork Pool = IPNetwork.Parse("192.0.2.0/30");
     public static readonly IPNetwork Nat64Prefix = IPNetwork.Parse("2001:db8:d78:564::/96");
 
-    private readonly CancellationTokenSource running = new();
-    private readonly Task loop;
+    private CancellationTokenSource running = new();
+    private Task loop;
 
     public SupervisorHarness(params Attraction[] staleAtOspf)
     {
@@ -48,14 +48,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
             ],
             new CheckPlan([Uplink], thresholds),
             new DampingOptions(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(2)));
-        Supervisor = new GatewaySupervisor(
-            Plan,
-            DrainStore.Load(Directory),
-            [Ospf, Bgp],
-            new AttractionReconciler([Ospf, Bgp], NullLogger<AttractionReconciler>.Instance),
-            Time,
-            Log);
-        loop = Supervisor.RunAsync(running.Token);
+        (Supervisor, loop) = Start(null);
     }
 
     public string Directory { get; }
@@ -70,7 +63,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public SupervisorPlan Plan { get; }
 
-    public GatewaySupervisor Supervisor { get; }
+    public GatewaySupervisor Supervisor { get; private set; }
 
     public IReadOnlySet<string> OspfHeld => Held(Ospf);
 
@@ -100,6 +93,20 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         await SettleAsync();
     }
 
+    /// <summary>Does what a reload does: stops this supervisor, and starts the next over the same plan and speakers
+    /// with what it hands over; <paramref name="keep"/> names the services whose settings did not change.</summary>
+    public async Task ReloadAsync(bool keepUplink, params Service[] keep)
+    {
+        await running.CancelAsync();
+        await loop;
+        var handover = Supervisor.HandOver(service => keep.Contains(service.Service), keepUplink);
+        Supervisor.Dispose();
+        running.Dispose();
+        running = new CancellationTokenSource();
+        (Supervisor, loop) = Start(handover);
+        await Supervisor.FirstPass.WaitAsync(TestContext.Current.CancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await running.CancelAsync();
@@ -107,6 +114,19 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         Supervisor.Dispose();
         running.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private (GatewaySupervisor Supervisor, Task Loop) Start(HealthHandover? handover)
+    {
+        var supervisor = new GatewaySupervisor(
+            Plan,
+            DrainStore.Load(Directory),
+            [Ospf, Bgp],
+            new AttractionReconciler([Ospf, Bgp], NullLogger<AttractionReconciler>.Instance),
+            Time,
+            Log,
+            handover);
+        return (supervisor, supervisor.RunAsync(running.Token));
     }
 
     private static HashSet<string> Held(FakeSpeaker speaker) =>

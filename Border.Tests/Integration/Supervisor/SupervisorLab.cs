@@ -142,4 +142,26 @@ public sealed class SupervisorLab : IAsyncLifetime
 
     private Task<CommandResult> RunLabScriptAsync(string script) =>
         NetworkNamespace.Runner.RunAsync("env", [$"BORDER={Border}", $"LAB={Name}", Path.Combine(TestPaths.RepositoryRoot, "lab", script)], ScriptTimeout);
+
+    /// <summary>Skips unless the lab's tools are here, fails when the lab did not come up, and waits until both
+    /// gateways announce the NAT64 prefix and the IPv4 default at core, whatever a test before left converging.</summary>
+    public async Task RequireBothAnnouncingAsync()
+    {
+        Requires.RootAndNetworkNamespaces();
+        Requires.Tool("/usr/lib/frr/zebra", "frr");
+        Requires.Tool("/usr/bin/gobgpd", "gobgp");
+        Requires.Tool("/usr/sbin/tayga", "tayga");
+        Requires.Tool("/usr/sbin/unbound", "unbound");
+        Requires.Tool("/usr/bin/ncat", "ncat");
+        Requires.Tool("/usr/bin/dig", "dnsutils");
+        Assert.True(Unavailable is null, Unavailable);
+
+        // Each test starts from both gateways announcing, whatever the test before left converging.
+        HashSet<string> both = ["gw1", "gw2"];
+        await WaitUntilAsync(
+            async () => (await CorePathsAsync(Nat64Prefix)).SetEquals(both) && (await CorePathsAsync("0.0.0.0/0")).SetEquals(both)
+                && (await CorePathsAsync(AnycastIpv4)).SetEquals(both) && (await CorePathsAsync(AnycastIpv6)).SetEquals(both),
+            TimeSpan.FromSeconds(90),
+            "both gateways announcing");
+    }
 }

@@ -226,22 +226,5 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
         Assert.True(byGw2 > 0, "no query ran while core routed the anycast addresses to gw2 alone: nothing shows gw2 answering");
     }
 
-    private async Task RequireLabAsync()
-    {
-        Requires.RootAndNetworkNamespaces();
-        Requires.Tool("/usr/lib/frr/zebra", "frr");
-        Requires.Tool("/usr/bin/gobgpd", "gobgp");
-        Requires.Tool("/usr/sbin/tayga", "tayga");
-        Requires.Tool("/usr/sbin/unbound", "unbound");
-        Requires.Tool("/usr/bin/ncat", "ncat");
-        Requires.Tool("/usr/bin/dig", "dnsutils");
-        Assert.True(lab.Unavailable is null, lab.Unavailable);
-
-        // Each test starts from both gateways announcing, whatever the test before left converging.
-        var anycastBoth = AnycastAtCoreIsAsync(Both);
-        await SupervisorLab.WaitUntilAsync(
-            async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both) && (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both) && await anycastBoth(),
-            Converge,
-            "both gateways announcing");
-    }
+    private Task RequireLabAsync() => lab.RequireBothAnnouncingAsync();
 }

@@ -55,6 +55,38 @@ public sealed class TaygaEngineTests : IAsyncDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), engine.RestartDelay(attempt));
 
     [Fact]
+    public async Task ReadCounters_NoDynamicMapYet_CountsNoMappings()
+    {
+        var counters = await engine.ReadCountersAsync(TestContext.Current.CancellationToken);
+
+        var counter = Assert.Single(counters);
+        Assert.Equal(("border_tayga_dynamic_mappings", 0d), (counter.Name, counter.Value));
+        Assert.Equal([new KeyValuePair<string, string>("tun", "nat64")], counter.Labels);
+    }
+
+    [Fact]
+    public async Task ReadCounters_DynamicMapWithTwoClients_CountsTwo()
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "data"));
+        await File.WriteAllTextAsync(
+            Path.Combine(directory, "data", "dynamic.map"),
+            "198.51.100.200 2001:db8:d78:50b::10 1795425600\n198.51.100.201 2001:db8:d78:50b::11 1795425660\n",
+            TestContext.Current.CancellationToken);
+
+        var counters = await engine.ReadCountersAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, Assert.Single(counters).Value);
+    }
+
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("198.51.100.200 2001:db8:d78:50b::10 1795425600\n", 1)]
+    [InlineData("198.51.100.200 2001:db8:d78:50b::10 1795425600\n\n198.51.100.201 2001:db8:d78:50b::11 1795425660", 2)]
+    [InlineData("# a comment\nnot a mapping\n2001:db8::1 198.51.100.200 0\n", 0)]
+    public void DynamicMap_Count_CountsTheLinesThatMapAnIpv4ToAnIpv6Address(string text, int mappings) =>
+        Assert.Equal(mappings, TaygaDynamicMap.Count(text));
+
+    [Fact]
     public async Task Apply_FirstTime_MakesTunRoutesItAndStartsTayga()
     {
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
