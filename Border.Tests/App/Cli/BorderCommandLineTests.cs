@@ -13,7 +13,7 @@ public sealed class BorderCommandLineTests
         var (exit, output, error) = Invoke("validate", LabGateway);
 
         Assert.Equal(ExitCodes.Ok, exit);
-        Assert.Equal($"{LabGateway}: valid: gateway gw1: nat44, nat66, nat64 (tayga)\n", output);
+        Assert.Equal($"{LabGateway}: valid: gateway gw1: nat44, nat66, nat64 (tayga), dns64\n", output);
         Assert.Empty(error);
     }
 
