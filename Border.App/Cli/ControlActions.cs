@@ -9,7 +9,8 @@ namespace Border.App.Cli;
 /// <summary>The commands that ask the running daemon: status, drain, undrain, reload.</summary>
 internal static class ControlActions
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    /// <summary>Long enough for the daemon's own limits: the request's reading and then its handling.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5) + ControlServer.HandlingTimeout;
     private static readonly ControlJson IndentedJson = new(new JsonSerializerOptions(ControlJson.Default.Options) { WriteIndented = true });
 
     public static async Task<int> StatusAsync(ParseResult parse, StatusCommand command, CancellationToken cancellationToken)

@@ -22,6 +22,10 @@ internal sealed partial class ControlServer : IAsyncDisposable
     public const int MaxRequestBytes = 64 * 1024;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest a request may take once read: a drain, undrain or reload answers after the pass that
+    /// applies it, which waits on the routing daemons.</summary>
+    public static readonly TimeSpan HandlingTimeout = TimeSpan.FromSeconds(30);
+
     private readonly Socket listener;
     private readonly string path;
     private readonly IControlHandler handler;
@@ -174,15 +178,13 @@ internal sealed partial class ControlServer : IAsyncDisposable
             try
             {
                 var peer = PeerCredentials.Read(connection);
-                response = await ReadRequestAsync(connection, deadline.Token) switch
-                {
-                    (null, var problem) => ControlResponse.Failure(problem!),
-                    (var request, _) => await handler.HandleAsync(request!, peer, deadline.Token),
-                };
+                var (request, problem) = await ReadRequestAsync(connection, deadline.Token);
+                deadline.CancelAfter(HandlingTimeout);
+                response = request is null ? ControlResponse.Failure(problem!) : await handler.HandleAsync(request, peer, deadline.Token);
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                response = ControlResponse.Failure($"no complete request within {RequestTimeout.TotalSeconds:0} s");
+                response = ControlResponse.Failure($"no complete request within {RequestTimeout.TotalSeconds:0} s, or no answer within {HandlingTimeout.TotalSeconds:0} s more");
             }
             catch (OperationCanceledException)
             {
