@@ -217,7 +217,7 @@ if ! within 240 announced; then
 fi
 status_json > "$SHARE/status-up.json" || true
 must announced-at-core "core has no OSPF route for $PREFIX within 240 s of border's start (status-up.json)" announced
-check status-nat64-healthy "border status --json does not show nat64 up with engine jool" nat64_up
+check status-nat64-healthy "border status --json does not show nat64 up with engine jool within 60 s" within 60 nat64_up
 check status-readback "status does not show the instance read back" \
     grep -q "instance border present with pool6 $PREFIX and pool4 192.0.2.0/30" "$SHARE/status-up.json"
 in_ns gw jool -i border global display --csv > "$WORK/global.csv"
