@@ -1,7 +1,7 @@
 #!/bin/bash
 # Brings up the lab of DESIGN.md in network namespaces and runs border on gw1 and gw2.
 #   core      FRR OSPF/OSPFv3 to both gateways; the IPv6-only client LAN 2001:db8:d78:50b::/64 towards c6
-#   gw1, gw2  FRR zebra/ospfd/ospf6d (OSPF speaker), gobgpd (eBGP speaker, AS 64513), tayga, nftables, border
+#   gw1, gw2  FRR zebra/staticd/ospfd/ospf6d (OSPF speaker), gobgpd (eBGP speaker, AS 64513), tayga, nftables, border
 #   upstream  FRR bgpd, AS 64500: eBGP to both gateways, sends each a default; routes to inet
 #   c6        IPv6-only client, its resolver the anycast DNS64 address; also the CLAT (tayga, stateless) for c4
 #   c4        IPv4-only device 192.0.2.130 behind the CLAT in c6 (464XLAT: CLAT in c6, NAT64 on the gateways)
@@ -150,7 +150,7 @@ router ospf
  ospf router-id 198.51.100.$((94 + 4 * i))
  network 198.51.100.$((92 + 4 * i))/30 area 0
 router ospf6
- ospf6 router-id 198.51.100.$((94 + 4 * i))" zebra ospfd ospf6d
+ ospf6 router-id 198.51.100.$((94 + 4 * i))" zebra staticd ospfd ospf6d
   mkdir -p "$ROOT/$gw/state"
   sed "s|/run/border-lab/|$ROOT/|g" "$REPO/examples/lab/$gw.json" > "$(lab_config "$gw")"
   cat > "$ROOT/$gw/gobgpd.toml" <<TOML

@@ -6,11 +6,12 @@ namespace Border.Nat.Anycast;
 
 /// <summary>Keeps the resolver's anycast addresses, and only those, on a local interface border owns.</summary>
 /// <remarks>Apply is level-triggered: it reads what the interface holds, adds what is missing and removes what is
-/// not wanted, so repeating it changes nothing. It also routes each address to the interface: where the kernel has
-/// no dummy driver the interface is a tun without carrier, and a routing daemon sees no connected route on a link
-/// without carrier, but it does see this kernel route (the OSPF speaker redistributes kernel routes through its
-/// prefix list, so a route left by a removed address is never announced). Removing deletes the interface with every
-/// address and route on it.</remarks>
+/// not wanted, so repeating it changes nothing. It adds no route of its own: a kernel route here would share the OSPF
+/// speaker's kernel source with the NAT64 prefix's route to Tayga, and two attractions on one source cannot be
+/// withdrawn one at a time without FRR's 5 s prefix-list delay. Where the interface is a dummy, zebra redistributes
+/// the connected address; where the kernel has no dummy driver the interface is a tun without carrier, zebra holds no
+/// active route for the address, and the speaker gives it a blackhole route through staticd instead (local delivery
+/// still goes by the local table). Removing deletes the interface with every address on it.</remarks>
 internal sealed partial class AnycastAddresses(AnycastOptions options, IIpLinks links, ILogger<AnycastAddresses> logger)
 {
     public async Task ApplyAsync(IReadOnlyList<IPAddress> addresses, CancellationToken cancellationToken)
@@ -35,11 +36,6 @@ internal sealed partial class AnycastAddresses(AnycastOptions options, IIpLinks 
         {
             await links.DeleteAddressAsync(device, address, cancellationToken).ConfigureAwait(false);
             LogRemoved(address.ToString(), device);
-        }
-
-        foreach (var address in wanted)
-        {
-            await links.ReplaceRouteAsync(address, device, cancellationToken).ConfigureAwait(false);
         }
     }
 
