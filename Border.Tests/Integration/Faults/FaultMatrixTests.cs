@@ -32,7 +32,7 @@ public sealed class FaultMatrixTests(SupervisorLab lab, ITestOutputHelper output
         try
         {
             var withdrawn = await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Detect, "core to lose gw1's /96 with tayga stopped");
-            output.WriteLine($"tayga stopped -> gw1's /96 gone at core: {withdrawn.TotalMilliseconds:0} ms (probe interval 1 s x fall 2, plus FRR's prefix-list delay)");
+            output.WriteLine($"tayga stopped -> gw1's /96 gone at core: {withdrawn.TotalMilliseconds:0} ms (probe interval 1 s x fall 2)");
             Assert.Equal('T', LabDaemons.State(tayga));
             Assert.Equal(Both, await lab.CorePathsAsync("0.0.0.0/0"));
             Assert.Equal(Both, await lab.CorePathsAsync("::/0"));
@@ -86,10 +86,11 @@ public sealed class FaultMatrixTests(SupervisorLab lab, ITestOutputHelper output
                 async () => (await Task.WhenAll(Internal.Select(lab.CorePathsAsync))).All(paths => paths.SetEquals(Gw2Only)),
                 Detect,
                 "core to lose every internal attraction of gw1 with its uplink down");
-            output.WriteLine($"uplink link down -> gw1's internal attractions gone at core: {withdrawn.TotalMilliseconds:0} ms (the /96 after FRR's prefix-list delay)");
+            output.WriteLine($"uplink link down -> gw1's internal attractions gone at core: {withdrawn.TotalMilliseconds:0} ms");
             var log = LogSince(before);
             Assert.Contains("uplink down: failing:", log, StringComparison.Ordinal);
-            Assert.Contains("link upstream: link upstream down (operstate DOWN, set down); withdrew 0.0.0.0/0 from frr-ospf", log, StringComparison.Ordinal);
+            Assert.Contains("link upstream: link upstream down (operstate DOWN, set down)", log, StringComparison.Ordinal);
+            Assert.Contains("link upstream down (operstate DOWN, set down); withdrew 0.0.0.0/0 from frr-ospf", log, StringComparison.Ordinal);
         }
         finally
         {

@@ -39,7 +39,7 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
             await File.WriteAllTextAsync(Gw1Config, original + "\n// rewritten by DaemonLabTests\n", TestContext.Current.CancellationToken);
             var rewritten = await lab.BorderCliAsync("gw1", "reload");
             Assert.True(rewritten.Succeeded, rewritten.StandardError);
-            Assert.Equal($"{Gw1Config}: reloaded; nftables kept running (unchanged); tayga kept running (unchanged)", rewritten.StandardOutput.Trim());
+            Assert.Equal($"{Gw1Config}: reloaded; nftables kept running (unchanged); tayga kept running (unchanged); unbound kept running (unchanged)", rewritten.StandardOutput.Trim());
             var status = await lab.BorderCliAsync("gw1", "status");
             Assert.True(status.Succeeded, status.StandardError);
 
