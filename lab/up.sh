@@ -136,8 +136,10 @@ $(ospf_if gw2)
 router ospf
  ospf router-id 198.51.100.97
  network 198.51.100.96/29 area 0
+ timers throttle spf 0 50 500
 router ospf6
  ospf6 router-id 198.51.100.97
+ timers throttle spf 0 50 500
  redistribute connected" zebra ospfd ospf6d
 
 i=0

@@ -319,7 +319,8 @@ check undrain-reannounced "$PREFIX not back at core within 60 s of the undrain" 
 
 step "stop border: a clean stop withdraws"
 kill -TERM "$BORDER_PID"
-check stop-withdrawn "$PREFIX still at core 30 s after border stopped" within 30 withdrawn
+# A stop waits for the pass under way, and under TCG one pass of vtysh calls can take tens of seconds.
+check stop-withdrawn "$PREFIX still at core 120 s after border was told to stop" within 120 withdrawn
 BORDER_PID=""
 
 step "timings (ms from the fault to $PREFIX gone from core's kernel table; guest under TCG emulation)"
