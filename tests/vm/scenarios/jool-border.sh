@@ -202,7 +202,8 @@ cat > "$WORK/border.json" <<EOF
 EOF
 cp "$WORK/border.json" "$SHARE/border.json"
 must config-valid "border validate refused the config" "$BORDER" validate "$WORK/border.json"
-in_ns gw setsid "$BORDER" run --config "$WORK/border.json" > "$LOG" 2>&1 < /dev/null &
+# Not through in_ns: a backgrounded shell function is a subshell, and $! would be its PID, not border's.
+ip netns exec gw setsid "$BORDER" run --config "$WORK/border.json" > "$LOG" 2>&1 < /dev/null &
 BORDER_PID=$!
 
 status_json() { in_ns gw "$BORDER" status --json --socket "$CONTROL"; }
