@@ -20,6 +20,7 @@ public sealed class SupervisorLab : IAsyncLifetime
     public static readonly string Name = Environment.GetEnvironmentVariable("BORDER_LAB") is { Length: > 0 } name ? name : "bl";
     public static readonly string Root = Name == "bl" ? "/run/border-lab" : $"/run/border-lab-{Name}";
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(180);
+    private bool broughtUp;
 
     /// <summary>Why the lab could not be built, or <see langword="null"/> when it is up.</summary>
     public string? Unavailable { get; private set; }
@@ -41,13 +42,15 @@ public sealed class SupervisorLab : IAsyncLifetime
             return;
         }
 
+        broughtUp = true;
         var result = await RunLabScriptAsync("up.sh");
         Unavailable = result.Succeeded ? null : $"lab/up.sh failed: {result.StandardOutput}{result.StandardError}";
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Directory.Exists(Path.Combine(Root, "gw1")))
+        // Only a lab this fixture brought up is taken down: one found already up belongs to someone else.
+        if (broughtUp && Directory.Exists(Path.Combine(Root, "gw1")))
         {
             await RunLabScriptAsync("down.sh");
         }
