@@ -9,12 +9,7 @@ internal static class NatEventIds
     public const int NftablesHealed = 1003;
     public const int NftablesHealFailed = 1004;
 
-    public const int TaygaStarted = 1100;
-    public const int TaygaExited = 1101;
-    public const int TaygaRestartScheduled = 1102;
-    public const int TaygaStartFailed = 1103;
     public const int TaygaTunPrepared = 1104;
-    public const int TaygaOutput = 1105;
 
     public const int UnboundApplied = 1200;
     public const int UnboundUnchanged = 1201;

@@ -1,5 +1,6 @@
 using System.Net;
 using Border.Nat.Anycast;
+using Border.Nat.Processes;
 using Border.Nat.Tayga;
 using Border.Nat.Unbound;
 using Border.Routing.Processes;
@@ -100,7 +101,7 @@ internal static class Dns64Lab
             new TaygaEngineOptions
             {
                 ConfigPath = Path.Combine(lab.Directory, "tayga.conf"),
-                FirstRestartDelay = firstRestartDelay ?? TimeSpan.FromMilliseconds(100),
+                Restart = new ChildRestartOptions { FirstDelay = firstRestartDelay ?? TimeSpan.FromMilliseconds(100) },
                 ProbeTarget = IPAddress.Parse(NatLab.ServerV4),
             });
 

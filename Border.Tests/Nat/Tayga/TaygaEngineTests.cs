@@ -1,6 +1,7 @@
 using System.Net;
 using Border.Nat;
 using Border.Nat.Links;
+using Border.Nat.Processes;
 using Border.Nat.Tayga;
 using Border.Routing.Health;
 using Border.Tests.Integration.Nat;
@@ -33,9 +34,12 @@ public sealed class TaygaEngineTests : IAsyncDisposable
             new TaygaEngineOptions
             {
                 ConfigPath = Path.Combine(directory, "tayga.conf"),
-                FirstRestartDelay = TimeSpan.FromMilliseconds(100),
-                MaxRestartDelay = TimeSpan.FromMilliseconds(1000),
-                StableRun = TimeSpan.FromSeconds(60),
+                Restart = new ChildRestartOptions
+                {
+                    FirstDelay = TimeSpan.FromMilliseconds(100),
+                    MaxDelay = TimeSpan.FromMilliseconds(1000),
+                    StableRun = TimeSpan.FromSeconds(60),
+                },
             },
             tayga,
             links,
@@ -43,16 +47,6 @@ public sealed class TaygaEngineTests : IAsyncDisposable
             time,
             logger);
     }
-
-    [Theory]
-    [InlineData(0, 100)]
-    [InlineData(1, 200)]
-    [InlineData(2, 400)]
-    [InlineData(3, 800)]
-    [InlineData(4, 1000)]
-    [InlineData(40, 1000)]
-    public void RestartDelay_ConsecutiveExits_DoublesUpToCap(int attempt, int milliseconds) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), engine.RestartDelay(attempt));
 
     [Fact]
     public async Task ReadCounters_NoDynamicMapYet_CountsNoMappings()
@@ -108,7 +102,7 @@ public sealed class TaygaEngineTests : IAsyncDisposable
         var exit = await NextAsync(result => !result.Healthy);
         Assert.Equal("tayga-process", exit.Check);
         Assert.Equal("tayga exited (code 137, signal 9)", exit.Reason);
-        await WaitForLogAsync(NatEventIds.TaygaRestartScheduled, 1);
+        await WaitForLogAsync(NatEventIds.ChildRestartScheduled, 1);
 
         time.Advance(TimeSpan.FromMilliseconds(99));
         Assert.Single(tayga.Started);
@@ -118,7 +112,7 @@ public sealed class TaygaEngineTests : IAsyncDisposable
 
         Child(1).Exit(1);
         await NextAsync(result => !result.Healthy);
-        await WaitForLogAsync(NatEventIds.TaygaRestartScheduled, 2);
+        await WaitForLogAsync(NatEventIds.ChildRestartScheduled, 2);
         time.Advance(TimeSpan.FromMilliseconds(199));
         Assert.Equal(2, tayga.Started.Count);
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -131,13 +125,13 @@ public sealed class TaygaEngineTests : IAsyncDisposable
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
         await NextAsync(result => result.Healthy);
         Child(0).Exit(1);
-        await WaitForLogAsync(NatEventIds.TaygaRestartScheduled, 1);
+        await WaitForLogAsync(NatEventIds.ChildRestartScheduled, 1);
         time.Advance(TimeSpan.FromMilliseconds(100));
         await NextAsync(result => result.Healthy && result.Reason.Contains("102", StringComparison.Ordinal));
 
         time.Advance(TimeSpan.FromSeconds(61));
         Child(1).Exit(1);
-        await WaitForLogAsync(NatEventIds.TaygaRestartScheduled, 2);
+        await WaitForLogAsync(NatEventIds.ChildRestartScheduled, 2);
         time.Advance(TimeSpan.FromMilliseconds(100));
 
         Assert.Equal("tayga running (pid 103)", (await NextAsync(result => result.Healthy && result.Reason.Contains("103", StringComparison.Ordinal))).Reason);
@@ -157,7 +151,7 @@ public sealed class TaygaEngineTests : IAsyncDisposable
         Assert.Equal(rendered, await File.ReadAllTextAsync(configPath, TestContext.Current.CancellationToken));
         Assert.Equal("tayga exited (code 137, signal 9)", (await NextAsync(result => !result.Healthy)).Reason);
         Assert.Equal("tayga running (pid 102)", (await NextAsync(result => result.Healthy)).Reason);
-        Assert.Equal(0, logger.Count(NatEventIds.TaygaRestartScheduled));
+        Assert.Equal(0, logger.Count(NatEventIds.ChildRestartScheduled));
     }
 
     [Fact]
