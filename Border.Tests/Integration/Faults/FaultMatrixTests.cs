@@ -62,7 +62,7 @@ public sealed class FaultMatrixTests(SupervisorLab lab, ITestOutputHelper output
         // so core may see the defaults leave and come back inside one of its SPF runs: border's own withdrawals, in its
         // log, are the evidence of the first half, core's table of the second.
         await SupervisorLab.WaitUntilAsync(
-            () => Task.FromResult(LogSince(before).Contains("withdrew 0.0.0.0/0 from frr-ospf", StringComparison.Ordinal) && LogSince(before).Contains("withdrew ::/0 from frr-ospf", StringComparison.Ordinal)),
+            () => Task.FromResult(LogSince(before) is var log && log.Contains("withdrew 0.0.0.0/0 from frr-ospf", StringComparison.Ordinal) && log.Contains("withdrew ::/0 from frr-ospf", StringComparison.Ordinal)),
             Detect,
             "border to withdraw gw1's defaults after its nft table was deleted");
         var log = LogSince(before);
