@@ -5,3 +5,16 @@ LAB=${LAB:-bl}
 if [ "$LAB" = bl ]; then ROOT=/run/border-lab; else ROOT=/run/border-lab-$LAB; fi
 # The gateway's config: the example with the lab's root in its paths.
 lab_config() { echo "$ROOT/$1/border.json"; }
+
+# The lab's daemons are started only here, by lab/up.sh and by lab/daemon.sh (a test restarting one).
+# start_frr_daemon NODE DAEMON: one FRR daemon with the node's config and its own pathspace; it daemonizes itself.
+start_frr_daemon() {
+  local dir=$ROOT/$1/frr
+  ip netns exec "$LAB-$1" "/usr/lib/frr/$2" -d -N "$LAB-$1" -f "$ROOT/$1/frr.conf" -i "$dir/$2.pid" --vty_socket "$dir" -z "$dir/zserv.api"
+}
+# start_gobgpd GATEWAY: gobgpd detached, its log appended, its pid recorded.
+start_gobgpd() {
+  ip netns exec "$LAB-$1" setsid gobgpd -f "$ROOT/$1/gobgpd.toml" --api-hosts 127.0.0.1:50051 --pprof-disable -p \
+    >>"$ROOT/$1/gobgpd.log" 2>&1 < /dev/null &
+  echo $! > "$ROOT/$1/gobgpd.pid"
+}

@@ -123,9 +123,7 @@ frr() { # frr NS CONFIG DAEMONS...
   local dir=$ROOT/$1/frr
   mkdir -p "$dir"; chown frr:frr "$dir"
   printf '%s\n' "$2" > "$ROOT/$1/frr.conf"
-  for daemon in "${@:3}"; do
-    ns "$1" "/usr/lib/frr/$daemon" -d -N "$LAB-$1" -f "$ROOT/$1/frr.conf" -i "$dir/$daemon.pid" --vty_socket "$dir" -z "$dir/zserv.api"
-  done
+  for daemon in "${@:3}"; do start_frr_daemon "$1" "$daemon"; done
 }
 ospf_if() { printf 'interface %s\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n ip ospf network point-to-point\n ipv6 ospf6 hello-interval 1\n ipv6 ospf6 dead-interval 3\n ipv6 ospf6 network point-to-point\n ipv6 ospf6 area 0\n' "$1"; }
 
@@ -175,9 +173,7 @@ router ospf6
     [neighbors.afi-safis.config]
       afi-safi-name = "ipv6-unicast"
 TOML
-  ip netns exec "$LAB-$gw" setsid gobgpd -f "$ROOT/$gw/gobgpd.toml" --api-hosts 127.0.0.1:50051 --pprof-disable -p \
-    >"$ROOT/$gw/gobgpd.log" 2>&1 < /dev/null &
-  echo $! > "$ROOT/$gw/gobgpd.pid"
+  start_gobgpd "$gw"
 done
 
 frr upstream "frr defaults traditional

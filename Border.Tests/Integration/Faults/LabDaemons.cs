@@ -6,7 +6,6 @@ namespace Border.Tests.Integration.Faults;
 
 /// <summary>Stops and starts the lab's own daemons on a gateway (gobgpd, FRR) the way <c>lab/up.sh</c> starts them,
 /// and reads processes by /proc, so a fault test can restart a speaker behind border's back.</summary>
-/// <remarks>The command lines must stay those of lab/up.sh: a restarted daemon has to be the one the lab runs.</remarks>
 internal static class LabDaemons
 {
     /// <summary>FRR's daemons on a gateway, in the order lab/up.sh starts them.</summary>
@@ -32,26 +31,11 @@ internal static class LabDaemons
         }
     }
 
-    /// <summary>Starts gobgpd in the gateway's namespace as lab/up.sh does: detached, log appended, pid file written.</summary>
-    public static async Task StartGobgpdAsync(string gateway)
-    {
-        var directory = GatewayDirectory(gateway);
-        // The shell only detaches and records the pid; every path reaches it as an argument, never inside the script.
-        const string Script = "ip netns exec \"$1\" setsid gobgpd -f \"$2/gobgpd.toml\" --api-hosts 127.0.0.1:50051 --pprof-disable -p >>\"$2/gobgpd.log\" 2>&1 </dev/null & echo $! >\"$2/gobgpd.pid\"";
-        await NetworkNamespace.Runner.RunCheckedAsync("sh", ["-c", Script, "sh", $"{SupervisorLab.Name}-{gateway}", directory], TimeSpan.FromSeconds(10));
-    }
+    /// <summary>Starts gobgpd in the gateway's namespace again, by lab/daemon.sh: as lab/up.sh started it.</summary>
+    public static Task StartGobgpdAsync(string gateway) => LabDaemonScriptAsync("gobgpd", gateway);
 
-    /// <summary>Starts one FRR daemon in the gateway's namespace with lab/up.sh's arguments; it daemonizes itself.</summary>
-    public static async Task StartFrrAsync(string gateway, string daemon)
-    {
-        var directory = GatewayDirectory(gateway);
-        var frr = Path.Combine(directory, "frr");
-        await NetworkNamespace.Runner.RunCheckedAsync(
-            "ip",
-            ["netns", "exec", $"{SupervisorLab.Name}-{gateway}", $"/usr/lib/frr/{daemon}", "-d", "-N", $"{SupervisorLab.Name}-{gateway}",
-                "-f", Path.Combine(directory, "frr.conf"), "-i", Path.Combine(frr, $"{daemon}.pid"), "--vty_socket", frr, "-z", Path.Combine(frr, "zserv.api")],
-            TimeSpan.FromSeconds(15));
-    }
+    /// <summary>Starts one FRR daemon in the gateway's namespace again, by lab/daemon.sh: as lab/up.sh started it.</summary>
+    public static Task StartFrrAsync(string gateway, string daemon) => LabDaemonScriptAsync("frr", gateway, daemon);
 
     /// <summary>Whether the process in the pid file is alive, judged by /proc (PID 1 reaps orphans slowly).</summary>
     public static bool Running(string pidFile) =>
@@ -96,4 +80,7 @@ internal static class LabDaemons
 
         return true;
     }
+
+    private static Task<CommandResult> LabDaemonScriptAsync(params string[] arguments) =>
+        NetworkNamespace.Runner.RunCheckedAsync("env", [$"LAB={SupervisorLab.Name}", Path.Combine(TestPaths.RepositoryRoot, "lab", "daemon.sh"), .. arguments], TimeSpan.FromSeconds(15));
 }
