@@ -1,6 +1,6 @@
 #!/bin/bash
 # lab/border.sh start|stop GATEWAY: starts border on a lab gateway (pid in $ROOT/GW/border.pid, log
-# appended to border.log) or stops it with SIGTERM, which withdraws its attractions.
+# appended to border.log) or stops it with SIGTERM, which withdraws its attractions, and waits until it has exited.
 set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 BORDER=${BORDER:-$ROOT/bin/border}
@@ -11,7 +11,12 @@ case $1 in
     echo $! > "$ROOT/$gw/border.pid"
     ;;
   stop)
-    kill -TERM "$(cat "$ROOT/$gw/border.pid")"
+    pid=$(cat "$ROOT/$gw/border.pid")
+    kill -TERM "$pid"
+    # A clean stop withdraws and ends the engines before border exits; a start right after must not meet it.
+    for _ in $(seq 1 1200); do running "$pid" || exit 0; sleep 0.1; done
+    echo "lab/border.sh: border on $gw (pid $pid) did not stop within 120 s" >&2
+    exit 1
     ;;
   *) echo "usage: lab/border.sh start|stop GATEWAY"; exit 2;;
 esac

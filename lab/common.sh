@@ -5,6 +5,8 @@ LAB=${LAB:-bl}
 if [ "$LAB" = bl ]; then ROOT=/run/border-lab; else ROOT=/run/border-lab-$LAB; fi
 # The gateway's config: the example with the lab's root in its paths.
 lab_config() { echo "$ROOT/$1/border.json"; }
+# running PID: whether the process is there and not a zombie (kill -0 counts zombies, and PID 1 reaps slowly).
+running() { case $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || echo X) in Z|X) return 1;; esac; }
 
 # The lab's daemons are started only here, by lab/up.sh and by lab/daemon.sh (a test restarting one).
 # start_frr_daemon NODE DAEMON: one FRR daemon with the node's config and its own pathspace; it daemonizes itself.

@@ -5,13 +5,12 @@ set -uo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 [ "$(id -u)" = 0 ] || { echo "lab/down.sh: run as root"; exit 1; }
 
-stop() { # stop PIDFILE: TERM, then KILL after 5 s; judged by /proc state, not kill -0 (PID 1 reaps slowly)
+stop() { # stop PIDFILE: TERM, then KILL after 5 s
   [ -f "$1" ] || return 0
   local pid; pid=$(cat "$1")
   kill -TERM "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 50); do
-    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo X)
-    case $state in Z|X) return 0;; esac
+    running "$pid" || return 0
     sleep 0.1
   done
   kill -KILL "$pid" 2>/dev/null || true

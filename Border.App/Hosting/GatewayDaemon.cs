@@ -58,6 +58,12 @@ internal sealed partial class GatewayDaemon : IControlHandler
     /// <summary>Runs generations until stopped; returns the exit code.</summary>
     public async Task<int> RunAsync()
     {
+        using var instance = LockStateDirectory();
+        if (instance is null)
+        {
+            return Cli.ExitCodes.RuntimeFailure;
+        }
+
         DrainStore drains;
         try
         {
@@ -86,6 +92,19 @@ internal sealed partial class GatewayDaemon : IControlHandler
         finally
         {
             guard.Dispose();
+        }
+    }
+
+    private DaemonLock? LockStateDirectory()
+    {
+        try
+        {
+            return DaemonLock.Acquire(config.Daemon.StateDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogStartFailed(ex.Message);
+            return null;
         }
     }
 

@@ -147,6 +147,25 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task SecondDaemon_SameConfig_RefusesToStartNamingTheLock_TheFirstKeepsServing()
+    {
+        await RequireLabAsync();
+        var pid = lab.BorderPid("gw1");
+
+        var second = await lab.InNamespaceAsync("gw1", lab.Border, "run", "--config", Gw1Config);
+
+        var said = second.StandardOutput + second.StandardError;
+        output.WriteLine(said);
+        Assert.False(second.Succeeded, "a second border ran beside the first");
+        Assert.Contains($"cannot start: {Path.Combine(SupervisorLab.Root, "gw1", "state", "border.lock")} cannot be locked", said, StringComparison.Ordinal);
+        Assert.True(IsAlive(pid), "the first border died when a second one started");
+        var status = await lab.BorderCliAsync("gw1", "status");
+        Assert.True(status.Succeeded, $"the first border's control socket no longer answers: {status.StandardError}");
+        Assert.Contains("nat64    nftables + tayga  up", status.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(Both, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
+    }
+
+    [Fact]
     public async Task ControlSocket_MalformedRequests_EachAnsweredWithAnError_DaemonKeepsRunningAndLogsWhy()
     {
         await RequireLabAsync();

@@ -81,7 +81,7 @@ public sealed class SupervisorLab : IAsyncLifetime
         InNamespaceAsync(gateway, Border, [.. arguments, "--socket", Path.Combine(Root, gateway, "control.sock")]);
 
     public Task<CommandResult> LabBorderAsync(string verb, string gateway) =>
-        NetworkNamespace.Runner.RunCheckedAsync("env", [$"BORDER={Border}", $"LAB={Name}", Path.Combine(TestPaths.RepositoryRoot, "lab", "border.sh"), verb, gateway], TimeSpan.FromSeconds(10));
+        NetworkNamespace.Runner.RunCheckedAsync("env", [$"BORDER={Border}", $"LAB={Name}", Path.Combine(TestPaths.RepositoryRoot, "lab", "border.sh"), verb, gateway], TimeSpan.FromSeconds(130));
 
     public int BorderPid(string gateway) => int.Parse(File.ReadAllText(Path.Combine(Root, gateway, "border.pid")).Trim(), CultureInfo.InvariantCulture);
 
