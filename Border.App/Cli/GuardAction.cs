@@ -18,7 +18,7 @@ internal static partial class GuardAction
             return ExitCodes.InvalidInput;
         }
 
-        using var loggers = new LineLoggerFactory(Console.Error, LogLevel.Information);
+        using var loggers = LineLoggerFactory.ForStandardError(LogLevel.Information);
         var logger = loggers.CreateLogger("Guard");
         var speakers = RouteSpeakers.Build(config, TimeProvider.System, loggers);
         try

@@ -17,7 +17,7 @@ internal static class RunAction
             return ExitCodes.InvalidInput;
         }
 
-        using var loggers = new LineLoggerFactory(Console.Error, LogLevel.Information);
+        using var loggers = LineLoggerFactory.ForStandardError(LogLevel.Information);
         using var notifier = SystemdNotifier.FromEnvironment();
         var daemon = new GatewayDaemon(file.FullName, config, await File.ReadAllTextAsync(file.FullName), TimeProvider.System, loggers, notifier);
 
