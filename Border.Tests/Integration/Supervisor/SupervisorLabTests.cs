@@ -101,19 +101,27 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
 
         var drain = await lab.BorderCliAsync("gw1", "drain", "--service", "nat64", "--reason", "lab test");
         Assert.True(drain.Succeeded, drain.StandardError);
-        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Converge, "core to lose gw1's /96 after the drain");
-        Assert.True(await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"), "the pool nat44 still serves was withdrawn");
+        try
+        {
+            await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Converge, "core to lose gw1's /96 after the drain");
+            Assert.True(await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"), "the pool nat44 still serves was withdrawn");
 
-        await lab.LabBorderAsync("stop", "gw1");
-        await SupervisorLab.WaitUntilAsync(async () => !(await lab.CorePathsAsync("0.0.0.0/0")).Contains("gw1"), Converge, "a clean stop to withdraw gw1's default");
-        await lab.LabBorderAsync("start", "gw1");
-        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "restarted gw1 to announce its default after rise");
-        Assert.Equal(Gw2Only, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
-        var status = await lab.BorderCliAsync("gw1", "status", "--json");
-        Assert.Contains("\"reason\": \"lab test\"", status.StandardOutput, StringComparison.Ordinal);
+            await lab.LabBorderAsync("stop", "gw1");
+            await SupervisorLab.WaitUntilAsync(async () => !(await lab.CorePathsAsync("0.0.0.0/0")).Contains("gw1"), Converge, "a clean stop to withdraw gw1's default");
+            await lab.LabBorderAsync("start", "gw1");
+            await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "restarted gw1 to announce its default after rise");
+            Assert.Equal(Gw2Only, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
+            var status = await lab.BorderCliAsync("gw1", "status", "--json");
+            Assert.True(status.Succeeded, status.StandardError);
+            Assert.Contains("\"reason\": \"lab test\"", status.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Undrained whatever the test saw, so the tests after this one find gw1 announcing.
+            var undrain = await lab.BorderCliAsync("gw1", "undrain", "--service", "nat64");
+            Assert.True(undrain.Succeeded, undrain.StandardError);
+        }
 
-        var undrain = await lab.BorderCliAsync("gw1", "undrain", "--service", "nat64");
-        Assert.True(undrain.Succeeded, undrain.StandardError);
         await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Both), Converge, "gw1's /96 back after undrain");
     }
 
