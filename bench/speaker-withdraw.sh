@@ -6,6 +6,7 @@
 # Usage: bench/speaker-withdraw.sh [TRIALS]   (as root; default 20; about 3 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. lab/common.sh
 TRIALS=${1:-20}
 P=sw$$
 RUN=$(mktemp -d /tmp/speaker-withdraw.XXXXXX)
@@ -46,7 +47,6 @@ ns gw ip addr add 198.51.100.53/32 dev lo
 ns gw ip addr add 2001:db8:d78:500::1:0/128 dev lo
 ns gw ip -6 route add 2001:db8:d78:564::/96 dev lo
 
-ospf_if() { printf 'interface %s\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n ip ospf network point-to-point\n ipv6 ospf6 hello-interval 1\n ipv6 ospf6 dead-interval 3\n ipv6 ospf6 network point-to-point\n ipv6 ospf6 area 0\n' "$1"; }
 ospf_router() { printf 'router ospf\n ospf router-id %s\n network 198.51.100.96/30 area 0\nrouter ospf6\n ospf6 router-id %s\n' "$1" "$1"; }
 frr() { # frr NS CONFIG DAEMONS...
   local dir=$RUN/$1

@@ -5,6 +5,10 @@ LAB=${LAB:-bl}
 if [ "$LAB" = bl ]; then ROOT=/run/border-lab; else ROOT=/run/border-lab-$LAB; fi
 # The gateway's config: the example with the lab's root in its paths.
 lab_config() { echo "$ROOT/$1/border.json"; }
+# ospf_if NAME: FRR's settings for an OSPF interface of the lab: fast hellos, point-to-point, area 0.
+# A retransmit interval of 1 s: a neighbour drops an LSA that arrives within 1 s of the one before (RFC 2328's
+# MinLSArrival), and a withdrawal right after an announcement would otherwise wait the default 5 s to be resent.
+ospf_if() { printf 'interface %s\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n ip ospf retransmit-interval 1\n ip ospf network point-to-point\n ipv6 ospf6 hello-interval 1\n ipv6 ospf6 dead-interval 3\n ipv6 ospf6 retransmit-interval 1\n ipv6 ospf6 network point-to-point\n ipv6 ospf6 area 0\n' "$1"; }
 # running PID: whether the process is there and not a zombie (kill -0 counts zombies, and PID 1 reaps slowly).
 running() { case $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || echo X) in Z|X) return 1;; esac; }
 

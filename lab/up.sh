@@ -125,7 +125,6 @@ frr() { # frr NS CONFIG DAEMONS...
   printf '%s\n' "$2" > "$ROOT/$1/frr.conf"
   for daemon in "${@:3}"; do start_frr_daemon "$1" "$daemon"; done
 }
-ospf_if() { printf 'interface %s\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n ip ospf network point-to-point\n ipv6 ospf6 hello-interval 1\n ipv6 ospf6 dead-interval 3\n ipv6 ospf6 network point-to-point\n ipv6 ospf6 area 0\n' "$1"; }
 
 frr core "frr defaults traditional
 hostname core

@@ -112,7 +112,7 @@ in_ns gw ip -6 route add blackhole "$PREFIX"
 
 step "FRR in core (the judge, and the upstream) and in gw"
 chown frr:frr /run/frr
-ospf_if() { printf 'interface %s\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n ip ospf network point-to-point\n ipv6 ospf6 hello-interval 1\n ipv6 ospf6 dead-interval 3\n ipv6 ospf6 network point-to-point\n ipv6 ospf6 area 0\n' "$1"; }
+ospf_if() { printf 'interface %s\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n ip ospf retransmit-interval 1\n ip ospf network point-to-point\n ipv6 ospf6 hello-interval 1\n ipv6 ospf6 dead-interval 3\n ipv6 ospf6 retransmit-interval 1\n ipv6 ospf6 network point-to-point\n ipv6 ospf6 area 0\n' "$1"; }
 frr_start() { # NS CONFIG
     local ns=$1 dir=$WORK/frr-$1 daemon
     mkdir -p "$dir"
