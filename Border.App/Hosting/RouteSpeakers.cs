@@ -15,7 +15,7 @@ internal sealed record RouteSpeakers(IReadOnlyList<IRouteSpeaker> Speakers, IUpl
     public static RouteSpeakers Build(GatewayConfig config, TimeProvider time, ILoggerFactory loggers)
     {
         var frr = new VtyshTransport(config.Routing.Frr, new ProcessCommandRunner());
-        var ospf = new FrrOspfSpeaker(frr, loggers.CreateLogger<FrrOspfSpeaker>());
+        var ospf = new FrrOspfSpeaker(frr, time, loggers.CreateLogger<FrrOspfSpeaker>());
         if (config.Routing.Bgp.Speaker != SpeakerKind.Gobgp)
         {
             return new RouteSpeakers([ospf, new FrrBgpSpeaker(frr, config.Routing.Bgp, loggers.CreateLogger<FrrBgpSpeaker>())], new FrrUplinkSource(frr), []);

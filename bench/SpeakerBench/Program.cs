@@ -10,7 +10,7 @@ if (args.Length != 5)
 
 var trials = int.Parse(args[4], CultureInfo.InvariantCulture);
 var frr = new VtyshTransport(new FrrOptions { VtySocketDirectory = args[0] }, new ProcessCommandRunner());
-var ospf = new FrrOspfSpeaker(frr, NullLogger<FrrOspfSpeaker>.Instance);
+var ospf = new FrrOspfSpeaker(frr, TimeProvider.System, NullLogger<FrrOspfSpeaker>.Instance);
 using var gobgpClient = new GrpcGobgpClient(new GobgpOptions { Endpoint = args[1] }, TimeProvider.System, NullLogger<GrpcGobgpClient>.Instance);
 var gobgp = new GobgpSpeaker(gobgpClient, NullLogger<GobgpSpeaker>.Instance);
 using var core = new RouteMonitor(args[2]);

@@ -24,6 +24,10 @@ namespace Border.Routing.Speakers.Frr;
 /// <para>What is held is read back from the self-originated AS-external LSAs in each daemon's database: exactly what
 /// the neighbours are given. The route-map's metric and type are per family, so every non-default attraction of a
 /// family shares them.</para>
+/// <para>That read also takes zebra's routes, in the same vtysh session. A withdrawal needs both (which source the
+/// prefix comes from, and whether another held attraction shares it); one that follows the read within
+/// <see cref="ReadFreshFor"/>, as a reconcile pass's withdrawals do, uses them instead of reading again, so it is one
+/// vtysh session, not two. An announcement may add a route and ends that; a withdrawal takes its own prefix out.</para>
 /// </remarks>
 internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
 {
@@ -32,12 +36,22 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
     private const string Static = "static";
     private const string External4 = "show ip ospf database external self-originate json";
     private const string External6 = "show ipv6 ospf6 database as-external self-originated detail json";
-    private readonly IFrrTransport transport;
-    private readonly ILogger logger;
+    private const string Routes4 = "show ip route json";
+    private const string Routes6 = "show ipv6 route json";
 
-    public FrrOspfSpeaker(IFrrTransport transport, ILogger<FrrOspfSpeaker> logger)
+    /// <summary>How long a read serves the withdrawals after it: a reconcile pass withdraws within milliseconds of
+    /// its read, and nothing else changes FRR's routing state in between.</summary>
+    internal static readonly TimeSpan ReadFreshFor = TimeSpan.FromSeconds(1);
+
+    private readonly IFrrTransport transport;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private FrrState? lastRead;
+
+    public FrrOspfSpeaker(IFrrTransport transport, TimeProvider time, ILogger<FrrOspfSpeaker> logger)
     {
         this.transport = transport;
+        this.time = time;
         this.logger = logger;
     }
 
@@ -45,14 +59,12 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
 
     public bool Carries(Attraction attraction) => attraction.Protocol == RoutingProtocol.Ospf;
 
-    public async Task<IReadOnlySet<Attraction>> GetHeldAsync(CancellationToken cancellationToken)
-    {
-        var answers = await transport.ShowJsonEachAsync([External4, External6], cancellationToken).ConfigureAwait(false);
-        return FrrOspfState.ParseOspfExternal(answers[0]).Concat(FrrOspfState.ParseOspf6External(answers[1])).ToHashSet();
-    }
+    public async Task<IReadOnlySet<Attraction>> GetHeldAsync(CancellationToken cancellationToken) =>
+        (await ReadAsync(cancellationToken).ConfigureAwait(false)).Held.ToHashSet();
 
     public async Task AnnounceAsync(Attraction attraction, CancellationToken cancellationToken)
     {
+        lastRead = null;
         var attributes = (OspfAttributes)attraction.Attributes;
         var metric = $"metric {attributes.Metric} metric-type {(int)attributes.MetricType}";
         if (attraction.Prefix.PrefixLength == 0)
@@ -96,13 +108,11 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
             return;
         }
 
-        var answers = await transport.ShowJsonEachAsync(
-            [$"show {Zebra(attraction)} route json", attraction.IsIpv6 ? External6 : External4], cancellationToken).ConfigureAwait(false);
-        var routes = answers[0];
-        var held = attraction.IsIpv6 ? FrrOspfState.ParseOspf6External(answers[1]) : FrrOspfState.ParseOspfExternal(answers[1]);
+        var state = lastRead is { } read && time.GetUtcNow() - read.At < ReadFreshFor ? read : await ReadAsync(cancellationToken).ConfigureAwait(false);
+        var routes = attraction.IsIpv6 ? state.Routes6 : state.Routes4;
         var source = FrrOspfState.RouteSource(routes, attraction.Prefix);
-        var sharing = held
-            .Where(other => other.Prefix.PrefixLength > 0 && other.Prefix != attraction.Prefix)
+        var sharing = state.Held
+            .Where(other => other.IsIpv6 == attraction.IsIpv6 && other.Prefix.PrefixLength > 0 && other.Prefix != attraction.Prefix)
             .Where(other => source is not null && FrrOspfState.RouteSource(routes, other.Prefix) == source)
             .Select(other => other.Prefix)
             .ToList();
@@ -112,6 +122,11 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
             ? [Router(attraction), $"no redistribute {source} route-map {RouteMap(attraction)}", $"no {PrefixListEntry(attraction)}"]
             : [$"no {PrefixListEntry(attraction)}"];
         await transport.ConfigureAsync(lines, cancellationToken).ConfigureAwait(false);
+        if (ReferenceEquals(lastRead, state))
+        {
+            lastRead = state with { Held = [.. state.Held.Where(other => other.Prefix != attraction.Prefix)] };
+        }
+
         if (lines.Count == 1)
         {
             LogSlowWithdrawal(attraction.ToString(), source ?? "no route", string.Join(", ", sharing));
@@ -120,6 +135,17 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
         {
             LogApplied($"withdraw (stopped redistributing {source})", attraction.ToString());
         }
+    }
+
+    /// <summary>Reads what the daemons hold and zebra's routes, in one vtysh session, and keeps it for the
+    /// withdrawals that follow.</summary>
+    private async Task<FrrState> ReadAsync(CancellationToken cancellationToken)
+    {
+        var at = time.GetUtcNow();
+        var answers = await transport.ShowJsonEachAsync([External4, External6, Routes4, Routes6], cancellationToken).ConfigureAwait(false);
+        var state = new FrrState(at, [.. FrrOspfState.ParseOspfExternal(answers[0]), .. FrrOspfState.ParseOspf6External(answers[1])], answers[2], answers[3]);
+        lastRead = state;
+        return state;
     }
 
     /// <summary>The route-map, written every time: FRR ignores a line it already has, so an unchanged route-map costs
@@ -141,4 +167,7 @@ internal sealed partial class FrrOspfSpeaker : IRouteSpeaker
 
     private static string PrefixListEntry(Attraction attraction) =>
         $"{Zebra(attraction)} prefix-list {RouteMap(attraction)} permit {attraction.Prefix}";
+
+    /// <summary>One read of FRR: when it began, the attractions held, and zebra's routes of each family (JSON).</summary>
+    private sealed record FrrState(DateTimeOffset At, IReadOnlyList<Attraction> Held, string Routes4, string Routes6);
 }

@@ -144,7 +144,7 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         Requires.Tool("/usr/bin/gobgpd", "gobgpd");
     }
 
-    private FrrOspfSpeaker NewSpeaker() => new(lab.GatewayFrr(), NullLogger<FrrOspfSpeaker>.Instance);
+    private FrrOspfSpeaker NewSpeaker() => new(lab.GatewayFrr(), TimeProvider.System, NullLogger<FrrOspfSpeaker>.Instance);
 
     /// <summary>The gateway forwards as before: its default learnt over eBGP reaches the Internet side, the /96 still
     /// goes to the translator's device and the anycast address is still delivered locally.</summary>
