@@ -10,7 +10,8 @@ namespace Border.Routing.Reconciliation;
 /// and applies only that, withdrawals first so a gateway never briefly attracts more than it should. Nothing is
 /// remembered between passes, so a restarted daemon (which holds nothing) is simply filled again, and a pass
 /// over a speaker that is in sync sends it nothing. A prefix held with other attributes is re-announced, which
-/// replaces the old announcement in place instead of withdrawing it. One speaker failing does not stop the others.
+/// replaces the old announcement in place instead of withdrawing it. The speakers are reconciled side by side, so a
+/// withdrawal upstream never waits for one into the site; one speaker failing does not stop the others.
 /// </remarks>
 internal sealed partial class AttractionReconciler
 {
@@ -25,37 +26,34 @@ internal sealed partial class AttractionReconciler
 
     public async Task<IReadOnlyList<SpeakerReconcileResult>> ReconcileAsync(
         IReadOnlySet<Attraction> desired,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        await Task.WhenAll(speakers.Select(speaker => ReconcileAsync(speaker, desired.Where(speaker.Carries).ToHashSet(), cancellationToken))).ConfigureAwait(false);
+
+    private async Task<SpeakerReconcileResult> ReconcileAsync(IRouteSpeaker speaker, IReadOnlySet<Attraction> desired, CancellationToken cancellationToken)
     {
-        var results = new List<SpeakerReconcileResult>(speakers.Count);
-        foreach (var speaker in speakers)
+        var actions = new List<ReconcileAction>();
+        try
         {
-            var actions = new List<ReconcileAction>();
-            try
+            var held = await speaker.GetHeldAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var action in Plan(speaker, desired, held))
             {
-                var held = await speaker.GetHeldAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var action in Plan(speaker, desired.Where(speaker.Carries).ToHashSet(), held))
-                {
-                    await ApplyAsync(speaker, action, cancellationToken).ConfigureAwait(false);
-                    actions.Add(action);
-                    LogChange(action.ToString());
-                }
-
-                if (actions.Count == 0)
-                {
-                    LogInSync(speaker.Name);
-                }
-
-                results.Add(new SpeakerReconcileResult(speaker.Name, actions, null));
+                await ApplyAsync(speaker, action, cancellationToken).ConfigureAwait(false);
+                actions.Add(action);
+                LogChange(action.ToString());
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+
+            if (actions.Count == 0)
             {
-                LogSpeakerFailed(speaker.Name, actions.Count, ex.Message);
-                results.Add(new SpeakerReconcileResult(speaker.Name, actions, ex.Message));
+                LogInSync(speaker.Name);
             }
+
+            return new SpeakerReconcileResult(speaker.Name, actions, null);
         }
-
-        return results;
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSpeakerFailed(speaker.Name, actions.Count, ex.Message);
+            return new SpeakerReconcileResult(speaker.Name, actions, ex.Message);
+        }
     }
 
     /// <summary>The changes that turn <paramref name="held"/> into <paramref name="desired"/>, withdrawals first.</summary>
