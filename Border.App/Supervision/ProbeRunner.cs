@@ -15,8 +15,15 @@ internal sealed class ProbeRunner(IProbe probe, ProbeSchedule schedule, TimeProv
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                // The interval is start to start: a probe that hangs until its timeout must not stretch the time a
+                // fault takes to reach the fall count.
+                var started = time.GetTimestamp();
                 report(await ProbeOnceAsync(cancellationToken));
-                await Task.Delay(schedule.Interval, time, cancellationToken);
+                var rest = schedule.Interval - time.GetElapsedTime(started);
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, time, cancellationToken);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

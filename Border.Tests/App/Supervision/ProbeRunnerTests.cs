@@ -50,6 +50,32 @@ public sealed class ProbeRunnerTests
         Assert.All(reported, result => Assert.True(result.Healthy));
     }
 
+    [Fact]
+    public async Task Run_ProbeTakesPartOfTheInterval_NextStartsOneIntervalAfterTheLastStarted()
+    {
+        var starts = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
+        using var stopping = new CancellationTokenSource();
+        var slow = new StubProbe(_ =>
+        {
+            starts.Enqueue(time.GetUtcNow());
+            time.Advance(TimeSpan.FromMilliseconds(400));
+            return Task.FromResult(CheckResult.Fail("stub", "no answer", time.GetUtcNow()));
+        });
+        var runner = new ProbeRunner(slow, Schedule, time, _ => { });
+
+        var running = runner.RunAsync(stopping.Token);
+        time.Advance(TimeSpan.FromMilliseconds(600));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (starts.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Yield();
+        }
+
+        await stopping.CancelAsync();
+        await running;
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(1)], starts.Take(2).Select(start => start - starts.First()));
+    }
+
     private sealed class StubProbe(Func<CancellationToken, Task<CheckResult>> body) : IProbe
     {
         public string Name => "stub";
