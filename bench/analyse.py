@@ -33,10 +33,18 @@ def blocks(path):
         yield current
 
 
+def normal(prefix, text):
+    """The prefix as the trials name it: ip monitor prints a host route without its length and a default as
+    "default" (an IPv6 one carries a "pref" field)."""
+    if prefix == "default":
+        return "::/0" if " pref " in f" {text} " else "0.0.0.0/0"
+    return prefix if "/" in prefix else prefix + ("/128" if ":" in prefix else "/32")
+
+
 def transitions(events, prefix, match):
     """The times at which PREFIX (with MATCH in its route) appeared (True) or vanished (False)."""
     present, changes = None, []
-    mine = [event for event in events if event[2] == prefix]
+    mine = [event for event in events if normal(event[2], event[3]) == prefix]
     for index, (time, deleted, _, text) in enumerate(mine):
         replaced = index + 1 < len(mine) and not mine[index + 1][1] and mine[index + 1][0] - time < 0.005
         if deleted and (replaced or match not in text):

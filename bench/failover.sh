@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Failover, recovery and flap of border in the lab, side by side with ExaBGP's healthcheck.
-# Usage: bench/failover.sh [TRIALS]   (as root; TRIALS per fault, default 20; LAB=bn by default)
+# Usage: bench/failover.sh [TRIALS]   (as root; TRIALS per fault, default 20; LAB=bn by default; FAULTS to pick some)
 #
 # Every fault hits gw1; gw2 carries the client flow meanwhile. Per trial: wait until gw1 is healthy and
 # its attraction is on core, inject the fault, wait until core's kernel table lost it, clear the fault,
@@ -153,6 +153,8 @@ if [ -n "$(child "$(border_pid gw1)" unbound)" ]; then
 else
   echo "unbound faults: skipped, gw1 runs no Unbound (the lab's example has no DNS64)"
 fi
+# FAULTS="tayga-hang unbound-hang" measures only those (the ExaBGP comparison needs tayga-kill).
+[ -z "${FAULTS:-}" ] || read -r -a faults <<< "$FAULTS"
 anycast=2001:db8:d78:500::1:0/128
 
 exa_tree() { # exa_tree I: ExaBGP instance I's pid and its healthcheck's
