@@ -14,6 +14,9 @@ internal sealed class JoolCli(ICommandRunner runner, NatToolOptions tools) : IJo
     /// <summary>What jool-tools prints when the module's generic netlink family is absent.</summary>
     internal const string ModuleMissingMarker = "socket family doesn't seem to exist";
 
+    /// <summary>What the module answers while it is being removed: its netlink family still there, Jool no longer.</summary>
+    internal const string ModuleGoingMarker = "has not been modprobed";
+
     private static readonly string[] Protocols = ["--tcp", "--udp", "--icmp"];
 
     public Task HandleFileAsync(string path, CancellationToken cancellationToken) =>
@@ -62,7 +65,7 @@ internal sealed class JoolCli(ICommandRunner runner, NatToolOptions tools) : IJo
     {
         var result = await runner.RunAsync(tools.Jool, arguments, tools.CommandTimeout, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        if (result.StandardError.Contains(ModuleMissingMarker, StringComparison.Ordinal))
+        if (result.StandardError.Contains(ModuleMissingMarker, StringComparison.Ordinal) || result.StandardError.Contains(ModuleGoingMarker, StringComparison.Ordinal))
         {
             throw new JoolModuleMissingException(result.StandardError.Trim().Split('\n')[0]);
         }
