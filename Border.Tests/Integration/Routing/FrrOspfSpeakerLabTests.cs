@@ -86,24 +86,32 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         var withdrawn = new Attraction(IPNetwork.Parse("2001:db8:d78:567::/96"), E1);
         await speaker.AnnounceAsync(kept, TestContext.Current.CancellationToken);
         await speaker.AnnounceAsync(withdrawn, TestContext.Current.CancellationToken);
-        await WaitForCoreAsync(kept.Prefix, $"E1 {200 + LinkCost}");
-        await WaitForCoreAsync(withdrawn.Prefix, $"E1 {200 + LinkCost}");
+        try
+        {
+            await WaitForCoreAsync(kept.Prefix, $"E1 {200 + LinkCost}");
+            await WaitForCoreAsync(withdrawn.Prefix, $"E1 {200 + LinkCost}");
 
-        await speaker.WithdrawAsync(withdrawn, TestContext.Current.CancellationToken);
-        var keptSeen = true;
-        await RoutingLab.WaitUntilAsync(
-            async () =>
-            {
-                keptSeen &= await CoreRouteAsync(kept.Prefix) is not null;
-                return await CoreRouteAsync(withdrawn.Prefix) is null;
-            },
-            Convergence,
-            $"core's route for {withdrawn.Prefix} to be gone");
+            await speaker.WithdrawAsync(withdrawn, TestContext.Current.CancellationToken);
+            var keptSeen = true;
+            await RoutingLab.WaitUntilAsync(
+                async () =>
+                {
+                    keptSeen &= await CoreRouteAsync(kept.Prefix) is not null;
+                    return await CoreRouteAsync(withdrawn.Prefix) is null;
+                },
+                Convergence,
+                $"core's route for {withdrawn.Prefix} to be gone");
 
-        Assert.True(keptSeen, $"{kept.Prefix} left the core while {withdrawn.Prefix} was withdrawn");
-        await WaitForHeldAsync(speaker, new HashSet<Attraction> { kept });
-        await speaker.WithdrawAsync(kept, TestContext.Current.CancellationToken);
-        await WaitForCoreAsync(kept.Prefix, null);
+            Assert.True(keptSeen, $"{kept.Prefix} left the core while {withdrawn.Prefix} was withdrawn");
+            await WaitForHeldAsync(speaker, new HashSet<Attraction> { kept });
+            await speaker.WithdrawAsync(kept, TestContext.Current.CancellationToken);
+            await WaitForCoreAsync(kept.Prefix, null);
+        }
+        finally
+        {
+            // Whatever failed, the tests after this one must find the gateway announcing nothing.
+            await new AttractionReconciler([speaker], NullLogger<AttractionReconciler>.Instance).ReconcileAsync(new HashSet<Attraction>(), TestContext.Current.CancellationToken);
+        }
     }
 
     [Fact]

@@ -241,16 +241,12 @@ public sealed class RoutingLab : IAsyncLifetime
         }
     }
 
-    /// <summary>As lab/common.sh's ospf_if: a 1 s retransmit interval resends an LSA the neighbour dropped for
-    /// arriving within 1 s of the one before (a withdrawal right after an announcement) after 1 s, not 5.</summary>
     private const string OspfInterface = """
          ip ospf hello-interval 1
          ip ospf dead-interval 3
-         ip ospf retransmit-interval 1
          ip ospf network point-to-point
          ipv6 ospf6 hello-interval 1
          ipv6 ospf6 dead-interval 3
-         ipv6 ospf6 retransmit-interval 1
          ipv6 ospf6 network point-to-point
          ipv6 ospf6 area 0
         """;
