@@ -14,9 +14,7 @@ case $1 in
     pid=$(cat "$ROOT/$gw/border.pid")
     kill -TERM "$pid"
     # A clean stop withdraws and ends the engines before border exits; a start right after must not meet it.
-    for _ in $(seq 1 1200); do running "$pid" || exit 0; sleep 0.1; done
-    echo "lab/border.sh: border on $gw (pid $pid) did not stop within 120 s" >&2
-    exit 1
+    wait_gone "$pid" 1200 || { echo "lab/border.sh: border on $gw (pid $pid) did not stop within 120 s" >&2; exit 1; }
     ;;
   *) echo "usage: lab/border.sh start|stop GATEWAY"; exit 2;;
 esac

@@ -11,6 +11,8 @@ lab_config() { echo "$ROOT/$1/border.json"; }
 ospf_if() { printf 'interface %s\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n ip ospf retransmit-interval 1\n ip ospf network point-to-point\n ipv6 ospf6 hello-interval 1\n ipv6 ospf6 dead-interval 3\n ipv6 ospf6 retransmit-interval 1\n ipv6 ospf6 network point-to-point\n ipv6 ospf6 area 0\n' "$1"; }
 # running PID: whether the process is there and not a zombie (kill -0 counts zombies, and PID 1 reaps slowly).
 running() { case $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || echo X) in Z|X) return 1;; esac; }
+# wait_gone PID TENTHS: waits up to TENTHS tenths of a second for the process to end; fails when it has not.
+wait_gone() { for _ in $(seq 1 "$2"); do running "$1" || return 0; sleep 0.1; done; return 1; }
 
 # The lab's daemons are started only here, by lab/up.sh and by lab/daemon.sh (a test restarting one).
 # start_frr_daemon NODE DAEMON: one FRR daemon with the node's config and its own pathspace; it daemonizes itself.

@@ -9,11 +9,7 @@ stop() { # stop PIDFILE: TERM, then KILL after 5 s
   [ -f "$1" ] || return 0
   local pid; pid=$(cat "$1")
   kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 50); do
-    running "$pid" || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
+  wait_gone "$pid" 50 || kill -KILL "$pid" 2>/dev/null || true
 }
 
 for gw in gw1 gw2; do stop "$ROOT/$gw/border.pid"; done
