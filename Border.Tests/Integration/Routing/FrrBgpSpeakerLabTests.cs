@@ -36,6 +36,7 @@ public sealed class FrrBgpSpeakerLabTests(RoutingLab lab)
         Assert.Equal("no-export", await CommunitiesAtUpstreamAsync("ipv6", Pool6.Prefix));
         Assert.Empty(await lab.UpstreamPathsAsync("ipv4", IPNetwork.Parse("0.0.0.0/0")));
         Assert.Equal(new HashSet<Attraction> { Pool4, Pool6 }, await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
+        await lab.AssertGatewayDefaultWorksAsync();
 
         var none = new HashSet<Attraction>();
         await RoutingLab.WaitUntilAsync(
@@ -48,6 +49,7 @@ public sealed class FrrBgpSpeakerLabTests(RoutingLab lab)
             Convergence,
             "both pools from bgpd gone from the upstream's BGP table");
         Assert.Empty(await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
+        await lab.AssertGatewayDefaultWorksAsync();
     }
 
     internal static void Require()

@@ -158,14 +158,7 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
     /// goes to the translator's device and the anycast address is still delivered locally.</summary>
     private async Task AssertGatewayForwardingUnchangedAsync()
     {
-        await RoutingLab.WaitUntilAsync(
-            async () => (await lab.Gateway.RunCheckedAsync("ip", "route", "show", "default")).StandardOutput.Contains("proto bgp", StringComparison.Ordinal),
-            Convergence,
-            "the gateway's default learnt from upstream");
-        var route = await lab.Gateway.RunCheckedAsync("ip", "route", "get", RoutingLab.InternetHost);
-        Assert.Contains($"via {RoutingLab.UpstreamAddress}", route.StandardOutput, StringComparison.Ordinal);
-        var ping = await lab.Gateway.RunAsync("ping", "-c", "1", "-W", "2", RoutingLab.InternetHost);
-        Assert.True(ping.Succeeded, ping.StandardOutput + ping.StandardError);
+        await lab.AssertGatewayDefaultWorksAsync();
         var nat64 = await lab.Gateway.RunCheckedAsync("ip", "-6", "route", "get", "2001:db8:d78:564::c633:6401");
         Assert.Contains("dev lo", nat64.StandardOutput, StringComparison.Ordinal);
         var anycast = await lab.Gateway.RunCheckedAsync("ip", "route", "get", "198.51.100.53");

@@ -29,6 +29,7 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
         Assert.Contains("no-export", await UpstreamCommunitiesAsync("ipv4", Pool4.Prefix), StringComparison.Ordinal);
         Assert.Contains("no-export", await UpstreamCommunitiesAsync("ipv6", Pool6.Prefix), StringComparison.Ordinal);
         Assert.Equal(new HashSet<Attraction> { Pool4, Pool6 }, await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
+        await lab.AssertGatewayDefaultWorksAsync();
 
         await speaker.WithdrawAsync(Pool4, TestContext.Current.CancellationToken);
         await speaker.WithdrawAsync(Pool6, TestContext.Current.CancellationToken);
@@ -36,6 +37,7 @@ public sealed class GobgpSpeakerLabTests(RoutingLab lab)
         await WaitForUpstreamAsync("ipv4", Pool4.Prefix, present: false);
         await WaitForUpstreamAsync("ipv6", Pool6.Prefix, present: false);
         Assert.Empty(await speaker.GetHeldAsync(TestContext.Current.CancellationToken));
+        await lab.AssertGatewayDefaultWorksAsync();
     }
 
     [Fact]

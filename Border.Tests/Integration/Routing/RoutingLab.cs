@@ -153,6 +153,19 @@ public sealed class RoutingLab : IAsyncLifetime
             TimeSpan.FromSeconds(20),
             $"{prefix} from {from} {(present ? "in" : "gone from")} upstream's BGP table");
 
+    /// <summary>The gateway's own default, learnt over eBGP from the upstream, is installed and carries its traffic.</summary>
+    internal async Task AssertGatewayDefaultWorksAsync()
+    {
+        await WaitUntilAsync(
+            async () => (await Gateway.RunCheckedAsync("ip", "route", "show", "default")).StandardOutput.Contains("proto bgp", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            "the gateway's default learnt from upstream");
+        var route = await Gateway.RunCheckedAsync("ip", "route", "get", InternetHost);
+        Assert.Contains($"via {UpstreamAddress}", route.StandardOutput, StringComparison.Ordinal);
+        var ping = await Gateway.RunAsync("ping", "-c", "1", "-W", "2", InternetHost);
+        Assert.True(ping.Succeeded, ping.StandardOutput + ping.StandardError);
+    }
+
     /// <summary>Shuts or reopens the upstream's side of a session.</summary>
     internal Task ConfigureUpstreamAsync(string line) =>
         NetworkNamespace.Runner.RunCheckedAsync(
