@@ -88,6 +88,7 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         await speaker.AnnounceAsync(withdrawn, TestContext.Current.CancellationToken);
         try
         {
+            await WaitForCoreToHoldGatewayAsAsbrAsync();
             await WaitForCoreAsync(kept.Prefix, $"E1 {200 + LinkCost}");
             await WaitForCoreAsync(withdrawn.Prefix, $"E1 {200 + LinkCost}");
 
@@ -163,6 +164,33 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
         Assert.Contains("dev lo", nat64.StandardOutput, StringComparison.Ordinal);
         var anycast = await lab.Gateway.RunCheckedAsync("ip", "route", "get", "198.51.100.53");
         Assert.StartsWith("local 198.51.100.53", anycast.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits until the core holds the gateway's current router-LSA and, after its SPF run, lists the gateway
+    /// as an AS boundary router.</summary>
+    /// <remarks>The gateway's router-LSA changes its E bit when the gateway goes from announcing nothing (after the
+    /// test before) to announcing something. Taking that in, the core's ospf6d has no border-router entry for the
+    /// gateway for a moment and drops its externals (seen: the LSAs in the core's database, the route gone from its
+    /// table and kernel), then adds them back: a blink of the kept prefix that is not the withdrawal under test.</remarks>
+    private Task WaitForCoreToHoldGatewayAsAsbrAsync() =>
+        RoutingLab.WaitUntilAsync(
+            async () =>
+            {
+                var own = await GatewayRouterLsaSequenceAsync(lab.Gateway);
+                var core = await GatewayRouterLsaSequenceAsync(lab.Core);
+                var borderRouters = await lab.VtyshAsync(lab.Core, "show ipv6 ospf6 border-routers");
+                return own is not null && own == core && borderRouters.Split('\n').Any(line =>
+                    line.StartsWith(RoutingLab.GatewayRouterId + " ", StringComparison.Ordinal) && line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].Contains('E', StringComparison.Ordinal));
+            },
+            Convergence,
+            "the core to hold the gateway's current router-LSA and list it as an AS boundary router");
+
+    private async Task<long?> GatewayRouterLsaSequenceAsync(NetworkNamespace ns)
+    {
+        var database = await lab.VtyshJsonAsync(ns, $"show ipv6 ospf6 database router adv-router {RoutingLab.GatewayRouterId} json");
+        return database.TryGetProperty("areaScopedLinkStateDb", out var areas)
+            ? areas.EnumerateArray().SelectMany(area => area.GetProperty("lsa").EnumerateArray()).Select(lsa => (long?)lsa.GetProperty("seqNum").GetInt64()).FirstOrDefault()
+            : null;
     }
 
     private async Task<string> GatewayRouteAsync(IPNetwork prefix) =>

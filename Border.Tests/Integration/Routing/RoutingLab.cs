@@ -27,6 +27,7 @@ public sealed class RoutingLab : IAsyncLifetime
     public const string GobgpdAddress = "203.0.113.2";
     public const string BgpdAddress = "203.0.113.3";
     public const string InternetHost = "203.0.113.200";
+    public const string GatewayRouterId = "198.51.100.98";
     private static int counter;
     private readonly List<NetworkNamespace> namespaces = [];
     private Process? gobgpd;
@@ -254,12 +255,16 @@ public sealed class RoutingLab : IAsyncLifetime
         }
     }
 
+    /// <summary>As lab/common.sh's ospf_if and the Ansible role: a 1 s retransmit interval resends an LSA the
+    /// neighbour dropped for arriving within 1 s of the one before (MinLSArrival) after 1 s, not 5.</summary>
     private const string OspfInterface = """
          ip ospf hello-interval 1
          ip ospf dead-interval 3
+         ip ospf retransmit-interval 1
          ip ospf network point-to-point
          ipv6 ospf6 hello-interval 1
          ipv6 ospf6 dead-interval 3
+         ipv6 ospf6 retransmit-interval 1
          ipv6 ospf6 network point-to-point
          ipv6 ospf6 area 0
         """;
@@ -285,7 +290,7 @@ public sealed class RoutingLab : IAsyncLifetime
         hostname gw
         interface g-core
         {OspfInterface}
-        {OspfRouter("198.51.100.98")}
+        {OspfRouter(GatewayRouterId)}
         router bgp 64513
          bgp router-id 203.0.113.3
          no bgp ebgp-requires-policy
