@@ -12,11 +12,12 @@ namespace Border.App.Supervision;
 /// <summary>Turns check results and drains into announcements: health per service, the policy, then reconcile.</summary>
 /// <remarks>
 /// One loop owns every change. Check results, drains and timer ticks queue up; each pass takes everything
-/// queued (so a burst of results costs one reconcile), updates the health trackers, asks the pure policy for
-/// the desired attractions and reconciles every speaker against what it really holds. A pass also runs on a
-/// timer: when a hold-down ends, and every <see cref="ResyncInterval"/> so a speaker that restarted and lost
-/// our attractions is filled again. Before the first probe has risen nothing is healthy, so the first pass
-/// withdraws whatever an earlier run left behind and announces nothing.
+/// queued, updates the health trackers and asks the pure policy for the desired attractions. It reconciles every
+/// speaker against what it really holds when the desired set differs from the one last reconciled, when the last
+/// reconcile failed somewhere, and every <see cref="ResyncInterval"/>, so a speaker that restarted and lost our
+/// attractions is filled again; a check result that changes nothing costs no read of the daemons. A pass also
+/// runs on a timer: when a hold-down ends, and when the resync is due. Before the first probe has risen nothing
+/// is healthy, so the first pass withdraws whatever an earlier run left behind and announces nothing.
 /// </remarks>
 internal sealed partial class GatewaySupervisor : IDisposable
 {
@@ -36,6 +37,10 @@ internal sealed partial class GatewaySupervisor : IDisposable
     private readonly Lock gate = new();
     private readonly TaskCompletionSource firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SupervisorSnapshot snapshot;
+
+    // The desired set the speakers last took without an error, and when; null until then, and after a failure.
+    private IReadOnlySet<Attraction>? reconciled;
+    private DateTimeOffset reconciledAt;
 
     /// <param name="handover">On a reload, what the previous supervisor hands over: the health of the services
     /// whose engines and checks are unchanged, and the requests it had not answered yet.</param>
@@ -224,7 +229,7 @@ internal sealed partial class GatewaySupervisor : IDisposable
             pair => new ServiceCondition(pair.Value.Healthy, Cause(pair.Value), drains.Drains.GetValueOrDefault(pair.Key)));
         var decisions = AnnouncementPolicy.Decide(plan.Catalog, conditions, new UplinkCondition(uplinkHealth.Healthy, uplinkHealth.Reason));
         var desired = decisions.Where(decision => decision.Announce).Select(decision => decision.Entry.Attraction).ToHashSet();
-        var results = await reconciler.ReconcileAsync(desired, cancellationToken);
+        var results = await ReconcileIfDueAsync(desired, cancellationToken);
         LogActions(decisions, results);
         Publish(decisions, results, desired, services, uplinkHealth);
         foreach (var (done, message) in answers)
@@ -234,6 +239,19 @@ internal sealed partial class GatewaySupervisor : IDisposable
 
         firstPass.TrySetResult();
         ScheduleWake();
+    }
+
+    private async Task<IReadOnlyList<SpeakerReconcileResult>> ReconcileIfDueAsync(IReadOnlySet<Attraction> desired, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (reconciled is not null && reconciled.SetEquals(desired) && now - reconciledAt < ResyncInterval)
+        {
+            return [];
+        }
+
+        var results = await reconciler.ReconcileAsync(desired, cancellationToken);
+        (reconciled, reconciledAt) = results.All(result => result.Succeeded) ? (desired, now) : (null, now);
+        return results;
     }
 
     /// <summary>Why a service is not up, the failing checks first: after an engine died, its death is the cause,
@@ -279,13 +297,14 @@ internal sealed partial class GatewaySupervisor : IDisposable
     private void ScheduleWake()
     {
         var now = time.GetUtcNow();
-        var next = now + ResyncInterval;
+        var next = reconciledAt + ResyncInterval;
         foreach (var holdDownEnd in trackers.Values.Append(uplink).Select(tracker => tracker.NextChangeAt).OfType<DateTimeOffset>())
         {
             next = holdDownEnd < next ? holdDownEnd : next;
         }
 
-        wake.Change(next - now, Timeout.InfiniteTimeSpan);
+        // A reconcile slower than the resync interval leaves the next one due already.
+        wake.Change(next > now ? next - now : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     private void Publish(

@@ -191,6 +191,42 @@ public sealed class GatewaySupervisorTests
         Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
     }
 
+    [Fact]
+    public async Task Probes_NothingChanges_SpeakersAreReadOnlyWhenTheResyncIsDue()
+    {
+        await using var harness = new SupervisorHarness();
+        await harness.RiseAsync();
+        var reads = (harness.Ospf.Reads, harness.Bgp.Reads);
+
+        harness.ProbeAll();
+        await harness.SettleAsync();
+        harness.ProbeAll();
+        await harness.SettleAsync();
+        var afterProbes = (harness.Ospf.Reads, harness.Bgp.Reads);
+        harness.Time.Advance(GatewaySupervisor.ResyncInterval);
+        await harness.SettleAsync();
+
+        Assert.Equal(reads, afterProbes);
+        Assert.Equal((reads.Item1 + 1, reads.Item2 + 1), (harness.Ospf.Reads, harness.Bgp.Reads));
+        Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
+    }
+
+    [Fact]
+    public async Task SpeakerFailed_NextPass_ReconcilesAgainWithoutWaitingForTheResync()
+    {
+        await using var harness = new SupervisorHarness();
+        harness.Ospf.AllowChanges = false;
+        await harness.RiseAsync();
+        Assert.NotNull(harness.Supervisor.Snapshot.Speakers["frr-ospf"].Error);
+
+        harness.Ospf.AllowChanges = true;
+        harness.ProbeAll();
+        await harness.SettleAsync();
+
+        Assert.Null(harness.Supervisor.Snapshot.Speakers["frr-ospf"].Error);
+        Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
+    }
+
     // A reload hands the next supervisor the health of the services whose settings did not change.
     [Fact]
     public async Task Reload_EveryServiceUnchanged_KeepsHealthAndChangesNothingAtAnySpeaker()

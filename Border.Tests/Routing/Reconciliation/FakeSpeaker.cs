@@ -19,8 +19,14 @@ internal sealed class FakeSpeaker(string name, RoutingProtocol protocol) : IRout
 
     public bool Carries(Attraction attraction) => attraction.Protocol == protocol;
 
-    public Task<IReadOnlySet<Attraction>> GetHeldAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlySet<Attraction>>(held.ToHashSet());
+    /// <summary>How often the speaker was asked what it holds: once per reconcile.</summary>
+    public int Reads { get; private set; }
+
+    public Task<IReadOnlySet<Attraction>> GetHeldAsync(CancellationToken cancellationToken)
+    {
+        Reads++;
+        return Task.FromResult<IReadOnlySet<Attraction>>(held.ToHashSet());
+    }
 
     public Task AnnounceAsync(Attraction attraction, CancellationToken cancellationToken)
     {
