@@ -250,7 +250,8 @@ internal sealed partial class GatewaySupervisor : IDisposable
         }
 
         var results = await reconciler.ReconcileAsync(desired, cancellationToken);
-        (reconciled, reconciledAt) = results.All(result => result.Succeeded) ? (desired, now) : (null, now);
+        reconciled = results.All(result => result.Succeeded) ? desired : null;
+        reconciledAt = now;
         return results;
     }
 

@@ -178,9 +178,11 @@ public sealed class FrrOspfSpeakerLabTests(RoutingLab lab)
             {
                 var own = await GatewayRouterLsaSequenceAsync(lab.Gateway);
                 var core = await GatewayRouterLsaSequenceAsync(lab.Core);
-                var borderRouters = await lab.VtyshAsync(lab.Core, "show ipv6 ospf6 border-routers");
-                return own is not null && own == core && borderRouters.Split('\n').Any(line =>
-                    line.StartsWith(RoutingLab.GatewayRouterId + " ", StringComparison.Ordinal) && line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].Contains('E', StringComparison.Ordinal));
+                // A border-routers row: router id, then its bits (E for an AS boundary router).
+                var rows = (await lab.VtyshAsync(lab.Core, "show ipv6 ospf6 border-routers")).Split('\n')
+                    .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                return own is not null && own == core
+                    && rows.Any(row => row.Length > 1 && row[0] == RoutingLab.GatewayRouterId && row[1].Contains('E', StringComparison.Ordinal));
             },
             Convergence,
             "the core to hold the gateway's current router-LSA and list it as an AS boundary router");
