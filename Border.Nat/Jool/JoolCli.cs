@@ -17,6 +17,9 @@ internal sealed class JoolCli(ICommandRunner runner, NatToolOptions tools) : IJo
     /// <summary>What the module answers while it is being removed: its netlink family still there, Jool no longer.</summary>
     internal const string ModuleGoingMarker = "has not been modprobed";
 
+    /// <summary>What the module answers to a command for an instance the namespace does not have.</summary>
+    internal const string InstanceMissingMarker = "lacks an instance named";
+
     private static readonly string[] Protocols = ["--tcp", "--udp", "--icmp"];
 
     public Task HandleFileAsync(string path, CancellationToken cancellationToken) =>
@@ -34,12 +37,23 @@ internal sealed class JoolCli(ICommandRunner runner, NatToolOptions tools) : IJo
             return null;
         }
 
-        var globals = await RunAsync(["-i", instance, "global", "display", "--csv"], cancellationToken).ConfigureAwait(false);
+        // The instance can go between the listing and the reads that follow; that is the same finding as not listed.
+        var globals = await ReadOfInstanceAsync(instance, ["global", "display", "--csv"], cancellationToken).ConfigureAwait(false);
+        if (globals is null)
+        {
+            return null;
+        }
+
         var pool6 = Rows(globals).FirstOrDefault(fields => fields.Length >= 2 && fields[0] == "pool6")?[1];
         var pool4 = new List<Pool4Row>();
         foreach (var protocol in Protocols)
         {
-            var rows = await RunAsync(["-i", instance, "pool4", "display", "--csv", protocol], cancellationToken).ConfigureAwait(false);
+            var rows = await ReadOfInstanceAsync(instance, ["pool4", "display", "--csv", protocol], cancellationToken).ConfigureAwait(false);
+            if (rows is null)
+            {
+                return null;
+            }
+
             pool4.AddRange(Rows(rows).Where(fields => fields.Length >= 5).Select(ParsePool4Row));
         }
 
@@ -63,6 +77,27 @@ internal sealed class JoolCli(ICommandRunner runner, NatToolOptions tools) : IJo
 
     private async Task<string> RunAsync(string[] arguments, CancellationToken cancellationToken)
     {
+        var result = await RunCheckedForModuleAsync(arguments, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? result.StandardOutput : throw CommandFailures.Exited(tools.Jool, arguments, result);
+    }
+
+    /// <summary>A listing of one instance, or null when the namespace has no such instance.</summary>
+    private async Task<string?> ReadOfInstanceAsync(string instance, string[] command, CancellationToken cancellationToken)
+    {
+        string[] arguments = ["-i", instance, .. command];
+        var result = await RunCheckedForModuleAsync(arguments, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            return result.StandardOutput;
+        }
+
+        return result.StandardError.Contains(InstanceMissingMarker, StringComparison.Ordinal)
+            ? null
+            : throw CommandFailures.Exited(tools.Jool, arguments, result);
+    }
+
+    private async Task<CommandResult> RunCheckedForModuleAsync(string[] arguments, CancellationToken cancellationToken)
+    {
         var result = await runner.RunAsync(tools.Jool, arguments, tools.CommandTimeout, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         if (result.StandardError.Contains(ModuleMissingMarker, StringComparison.Ordinal) || result.StandardError.Contains(ModuleGoingMarker, StringComparison.Ordinal))
@@ -70,6 +105,6 @@ internal sealed class JoolCli(ICommandRunner runner, NatToolOptions tools) : IJo
             throw new JoolModuleMissingException(result.StandardError.Trim().Split('\n')[0]);
         }
 
-        return result.Succeeded ? result.StandardOutput : throw CommandFailures.Exited(tools.Jool, arguments, result);
+        return result;
     }
 }

@@ -104,6 +104,7 @@ record_in_guest() { # DIR
     record "$dir" global-display-csv-no-instance -i border global display --csv
     record "$dir" pool4-display-no-instance -i border pool4 display
     record "$dir" pool4-display-csv-no-instance -i border pool4 display --csv
+    record "$dir" pool4-display-csv-udp-no-instance -i border pool4 display --csv --udp
     record "$dir" stats-display-csv-no-instance -i border stats display --csv
     record "$dir" instance-remove-no-instance instance remove border
 

@@ -141,6 +141,20 @@ public sealed class JoolControlRecordedBehaviourTests : IDisposable
         Assert.Equal("instance border missing", result.Reason);
     }
 
+    [Theory]
+    [InlineData("global-display-csv-no-instance")]
+    [InlineData("global-display-csv", "pool4-display-csv-tcp", "pool4-display-csv-udp-no-instance")]
+    public async Task ReadBack_InstanceRemovedWhileBeingRead_SaysInstanceMissing(params string[] readsAfterTheListing)
+    {
+        var runner = new RecordedJoolRunner(["instance-display-csv", .. readsAfterTheListing]);
+
+        var result = await Engine(Recorded, runner).ReadBackAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.Healthy);
+        Assert.Equal("instance border missing", result.Reason);
+        runner.AssertAllCalled();
+    }
+
     [Fact]
     public async Task Probe_ModuleUnloaded_SaysModuleNotLoadedAndPublishesEvent()
     {
