@@ -108,6 +108,12 @@ internal static partial class ConfigLoader
         var defaults = DaemonConfig.Default;
         var stateDirectory = AbsolutePath(section, "state_dir");
         var controlSocket = AbsolutePath(section, "control_socket");
+        var controlGroup = section.String("control_group");
+        if (controlGroup is not null && (controlGroup.Length == 0 || controlGroup.Any(c => c == ':' || char.IsControl(c))))
+        {
+            section.Error("control_group", controlGroup.Length == 0 ? "\"\"" : controlGroup, "must be a group name: not empty, without ':' or control characters");
+        }
+
         var metrics = section.Has("metrics") ? section.String("metrics") : defaults.MetricsListen;
         if (metrics is not null && metrics != "off" && !IPEndPoint.TryParse(metrics, out _))
         {
@@ -119,6 +125,7 @@ internal static partial class ConfigLoader
         return new DaemonConfig(
             stateDirectory ?? defaults.StateDirectory,
             controlSocket ?? defaults.ControlSocket,
+            controlGroup ?? defaults.ControlGroup,
             metrics == "off" ? null : metrics,
             withdraw ?? defaults.WithdrawOnStop);
     }

@@ -89,7 +89,8 @@ internal sealed record HealthConfig(
     DampingConfig Damping);
 
 /// <summary>Where the daemon keeps its state and listens, and what it does when stopped.</summary>
-internal sealed record DaemonConfig(string StateDirectory, string ControlSocket, string? MetricsListen, bool WithdrawOnStop)
+/// <param name="ControlGroup">The group whose members may use the control socket besides root.</param>
+internal sealed record DaemonConfig(string StateDirectory, string ControlSocket, string ControlGroup, string? MetricsListen, bool WithdrawOnStop)
 {
-    public static DaemonConfig Default { get; } = new("/var/lib/border", "/run/border/control.sock", "127.0.0.1:9464", true);
+    public static DaemonConfig Default { get; } = new("/var/lib/border", "/run/border/control.sock", "border", "127.0.0.1:9464", true);
 }

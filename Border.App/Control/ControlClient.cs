@@ -38,7 +38,7 @@ internal static class ControlClient
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AccessDenied)
         {
-            throw new ControlUnavailableException($"permission denied on {path}: run as root or as a member of the border group", ex);
+            throw new ControlUnavailableException($"permission denied on {path}: {SocketAccess.Advice(path)}", ex);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

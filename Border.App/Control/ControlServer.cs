@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Border.App.Logging;
@@ -7,12 +8,14 @@ using Microsoft.Extensions.Logging;
 namespace Border.App.Control;
 
 /// <summary>Serves the control socket: one request line, one response line, per connection.</summary>
-/// <remarks>The socket is a local Unix socket, mode 0660, group <c>border</c> when that group exists (else
-/// root only). A malformed request, an oversized one, or one that does not arrive in time gets an error
-/// response and never disturbs the daemon; neither does a client that goes away mid-request, nor a handler
-/// that fails. At most <see cref="MaxConnections"/> requests are served at once; a connection beyond that is
-/// answered at once with an error, so a flood costs the daemon a bounded amount of memory and no waiting.
-/// Every refusal is logged with its reason.</remarks>
+/// <remarks>The socket is a local Unix socket owned by the daemon's user, root: mode 0660 and the access group
+/// when the name service knows that group (<c>daemon.control_group</c>, <c>border</c> by default), else mode 0600,
+/// root only. The kernel checks the mode on connect, so any other uid gets no connection at all. A malformed
+/// request, an oversized one, or one that does not arrive in time gets an error response and never disturbs the
+/// daemon; neither does a client that goes away mid-request, nor a handler that fails. At most
+/// <see cref="MaxConnections"/> requests are served at once; a connection beyond that is answered at once with an
+/// error, so a flood costs the daemon a bounded amount of memory and no waiting. Every refusal is logged with its
+/// reason.</remarks>
 internal sealed partial class ControlServer : IAsyncDisposable
 {
     /// <summary>The requests served at once.</summary>
@@ -20,6 +23,9 @@ internal sealed partial class ControlServer : IAsyncDisposable
 
     /// <summary>The longest request line.</summary>
     public const int MaxRequestBytes = 64 * 1024;
+
+    /// <summary>chown's "leave this id as it is".</summary>
+    private const uint Unchanged = uint.MaxValue;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest a request may take once read: a drain, undrain or reload answers after the pass that
@@ -45,8 +51,9 @@ internal sealed partial class ControlServer : IAsyncDisposable
         accepting = AcceptLoopAsync();
     }
 
-    /// <summary>Binds the socket (replacing a stale one a previous run left) and starts serving.</summary>
-    public static ControlServer Start(string path, IControlHandler handler, ILogger logger)
+    /// <summary>Binds the socket (replacing a stale one a previous run left), gives it to root and
+    /// <paramref name="accessGroup"/>, and starts serving.</summary>
+    public static ControlServer Start(string path, string accessGroup, IControlHandler handler, ILogger logger)
     {
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
@@ -55,7 +62,10 @@ internal sealed partial class ControlServer : IAsyncDisposable
         try
         {
             listener.Bind(new UnixDomainSocketEndPoint(path));
-            RestrictAccess(path);
+
+            // Before listen: until then a connect is refused whatever the mode, so no one connects through the mode
+            // the umask gave the new file.
+            RestrictAccess(path, accessGroup, logger);
             listener.Listen(2 * MaxConnections);
         }
         catch
@@ -82,25 +92,64 @@ internal sealed partial class ControlServer : IAsyncDisposable
         stopping.Dispose();
     }
 
-    private static void RestrictAccess(string path)
+    private static void RestrictAccess(string path, string accessGroup, ILogger logger)
     {
-        var group = File.ReadLines("/etc/group").Select(line => line.Split(':')).FirstOrDefault(fields => fields[0] == "border");
-        if (group is not null && int.TryParse(group[2], out var gid))
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-            if (Chown(path, -1, gid) != 0)
-            {
-                throw new IOException($"{path}: cannot give the control socket to group border (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
-            }
-        }
-        else
+        if (AccessGroupId(path, accessGroup, logger) is not { } gid)
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            return;
+        }
+
+        if (Chown(path, Unchanged, gid) != 0)
+        {
+            throw new IOException($"{path}: cannot give the control socket to group {accessGroup} (gid {gid}): {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+    }
+
+    /// <summary>The access group's gid, or <see langword="null"/> (logged) when the socket stays root only: no such
+    /// group, or its name source failing. A daemon that serves its gateway matters more than group access to it.</summary>
+    private static uint? AccessGroupId(string path, string accessGroup, ILogger logger)
+    {
+        try
+        {
+            var gid = NameService.GroupId(accessGroup);
+            if (gid is null)
+            {
+                LogRootOnly(logger, path, $"the name service knows no group {accessGroup}");
+            }
+
+            return gid;
+        }
+        catch (NameServiceException ex)
+        {
+            LogRootOnlyAfterFailure(logger, path, $"{ex.Message}; restart border once the name service answers");
+            return null;
         }
     }
 
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    private static partial int Chown(string path, int owner, int group);
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Chown(string path, uint owner, uint group);
+
+    /// <summary>The peer as the handler sees it: a name source down (LDAP, sssd) must not stop a drain, so the peer
+    /// is then named by its uid and the log says why.</summary>
+    private ControlPeer Identify(Socket connection)
+    {
+        var (processId, userId) = PeerCredentials.Read(connection);
+        string? name;
+        try
+        {
+            name = NameService.UserName(userId);
+        }
+        catch (NameServiceException ex)
+        {
+            LogPeerUnnamed(logger, userId, ex.Message);
+            name = null;
+        }
+
+        return new ControlPeer(processId, userId, name ?? $"uid {userId}");
+    }
 
     private async Task AcceptLoopAsync()
     {
@@ -177,7 +226,7 @@ internal sealed partial class ControlServer : IAsyncDisposable
             ControlResponse response;
             try
             {
-                var peer = PeerCredentials.Read(connection);
+                var peer = Identify(connection);
                 var (request, problem) = await ReadRequestAsync(connection, deadline.Token);
                 deadline.CancelAfter(HandlingTimeout);
                 response = request is null ? ControlResponse.Failure(problem!) : await handler.HandleAsync(request, peer, deadline.Token);
@@ -256,4 +305,13 @@ internal sealed partial class ControlServer : IAsyncDisposable
 
     [LoggerMessage(EventId = AppEventIds.ControlConnectionFailed, Level = LogLevel.Warning, Message = "control connection failed: {Problem}")]
     private static partial void LogConnectionFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = AppEventIds.ControlSocketRootOnly, Level = LogLevel.Information, Message = "control socket {Path} is root only: {Reason}")]
+    private static partial void LogRootOnly(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = AppEventIds.ControlSocketRootOnly, Level = LogLevel.Warning, Message = "control socket {Path} is root only: {Reason}")]
+    private static partial void LogRootOnlyAfterFailure(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = AppEventIds.ControlPeerUnnamed, Level = LogLevel.Warning, Message = "control peer uid {UserId} is named by its uid: {Reason}")]
+    private static partial void LogPeerUnnamed(ILogger logger, uint userId, string reason);
 }

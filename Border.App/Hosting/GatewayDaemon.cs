@@ -75,7 +75,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
             return Cli.ExitCodes.RuntimeFailure;
         }
 
-        await using var control = ControlServer.Start(config.Daemon.ControlSocket, this, logger);
+        await using var control = ControlServer.Start(config.Daemon.ControlSocket, config.Daemon.ControlGroup, this, logger);
         await using var metrics = config.Daemon.MetricsListen is { } listen
             ? MetricsListener.Start(IPEndPoint.Parse(listen), ScrapeAsync, logger)
             : null;
@@ -225,9 +225,10 @@ internal sealed partial class GatewayDaemon : IControlHandler
             return new ControlResponse(true, $"{configPath}: unchanged");
         }
 
-        if (candidate.Daemon != config.Daemon && (candidate.Daemon.ControlSocket != config.Daemon.ControlSocket || candidate.Daemon.MetricsListen != config.Daemon.MetricsListen || candidate.Daemon.StateDirectory != config.Daemon.StateDirectory))
+        // Of the daemon section only withdraw_on_stop takes effect on a reload; the rest is bound once, at start.
+        if (candidate.Daemon with { WithdrawOnStop = config.Daemon.WithdrawOnStop } != config.Daemon)
         {
-            const string Refusal = "reload refused, the running config stays: daemon.control_socket, daemon.metrics_listen and daemon.state_directory change only with a restart";
+            const string Refusal = "reload refused, the running config stays: daemon.control_socket, daemon.control_group, daemon.metrics and daemon.state_dir change only with a restart";
             LogReloadRefused(Refusal);
             return ControlResponse.Failure(Refusal);
         }

@@ -35,4 +35,6 @@ internal static class AppEventIds
     public const int ReloadDone = 3410;
     public const int ReloadEngine = 3411;
     public const int ControlHandlerFailed = 3102;
+    public const int ControlSocketRootOnly = 3103;
+    public const int ControlPeerUnnamed = 3104;
 }

@@ -18,7 +18,7 @@ public sealed class ControlCommandsTests : IDisposable
     [Fact]
     public async Task Status_RunningDaemon_PrintsServicesChecksAndAttractionsPerSpeaker()
     {
-        await using var daemon = ControlServer.Start(SocketPath, new ScriptedDaemon(), NullLogger.Instance);
+        await using var daemon = ControlServer.Start(SocketPath, "border", new ScriptedDaemon(), NullLogger.Instance);
 
         var (exit, output, error) = await InvokeAsync("status", "--socket", SocketPath);
 
@@ -47,7 +47,7 @@ public sealed class ControlCommandsTests : IDisposable
     [Fact]
     public async Task StatusJson_RunningDaemon_PrintsTheReport()
     {
-        await using var daemon = ControlServer.Start(SocketPath, new ScriptedDaemon(), NullLogger.Instance);
+        await using var daemon = ControlServer.Start(SocketPath, "border", new ScriptedDaemon(), NullLogger.Instance);
 
         var (exit, output, error) = await InvokeAsync("status", "--json", "--socket", SocketPath);
 
@@ -60,7 +60,7 @@ public sealed class ControlCommandsTests : IDisposable
     public async Task Drain_Service_SendsItWithTheReasonAndPrintsTheAnswer()
     {
         var scripted = new ScriptedDaemon();
-        await using var daemon = ControlServer.Start(SocketPath, scripted, NullLogger.Instance);
+        await using var daemon = ControlServer.Start(SocketPath, "border", scripted, NullLogger.Instance);
 
         var (exit, output, _) = await InvokeAsync("drain", "--service", "nat64", "--reason", "kernel upgrade", "--socket", SocketPath);
 
@@ -74,7 +74,7 @@ public sealed class ControlCommandsTests : IDisposable
     public async Task UndrainAll_SendsEveryService()
     {
         var scripted = new ScriptedDaemon();
-        await using var daemon = ControlServer.Start(SocketPath, scripted, NullLogger.Instance);
+        await using var daemon = ControlServer.Start(SocketPath, "border", scripted, NullLogger.Instance);
 
         var (exit, _, _) = await InvokeAsync("undrain", "--all", "--socket", SocketPath);
 

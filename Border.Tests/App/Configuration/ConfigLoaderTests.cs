@@ -65,6 +65,8 @@ public sealed class ConfigLoaderTests
         { "unbound start command program", """{"dns64": {"unbound": {"run": "service", "start_command": ["systemctl", "start", "unbound"]}}}""", "dns64.unbound.start_command systemctl: must be an argument list starting with an absolute program path, for example [\"/usr/bin/systemctl\", \"start\", \"unbound\"]" },
         { "unbound start command empty", """{"dns64": {"unbound": {"run": "service", "start_command": []}}}""", "dns64.unbound.start_command []: must be an argument list starting with an absolute program path, for example [\"/usr/bin/systemctl\", \"start\", \"unbound\"]" },
         { "unbound unknown key", """{"dns64": {"unbound": {"pidfile": "/run/unbound.pid"}}}""", "dns64.unbound.pidfile: unknown key; known keys here are config, control_socket, run, snippet, start_command" },
+        { "control group empty", """{"daemon": {"control_group": ""}}""", "daemon.control_group \"\": must be a group name: not empty, without ':' or control characters" },
+        { "control group with a colon", """{"daemon": {"control_group": "ops:admins"}}""", "daemon.control_group ops:admins: must be a group name: not empty, without ':' or control characters" },
     };
 
     [Theory]
@@ -133,6 +135,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(ProbeSchedule.Default, config.Health.Schedules["nat64"]);
         Assert.Equal("border-dns", config.Site.AnycastInterface);
         Assert.True(config.Daemon.WithdrawOnStop);
+        Assert.Equal("border", config.Daemon.ControlGroup);
     }
 
     [Fact]

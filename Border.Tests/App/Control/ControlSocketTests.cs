@@ -25,7 +25,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task Send_WellFormedRequest_ReachesHandlerWithThePeerAndReturnsItsAnswer()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, NullLogger.Instance);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, NullLogger.Instance);
 
         var response = await ControlClient.SendAsync(SocketPath, new ControlRequest("drain", ["nat64"], "maintenance"), Timeout);
 
@@ -41,7 +41,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task Malformed_Request_IsRefusedAndTheServerKeepsServing()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, NullLogger.Instance);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, NullLogger.Instance);
 
         var answer = await SendRawAsync("{ this is not json\n");
         var next = await ControlClient.SendAsync(SocketPath, new ControlRequest("status"), Timeout);
@@ -54,7 +54,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task Malformed_RequestWithoutCommand_IsRefused()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, NullLogger.Instance);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, NullLogger.Instance);
 
         var answer = await SendRawAsync("{\"services\": [\"nat64\"]}\n");
 
@@ -65,7 +65,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task Start_Socket_IsNotWorldAccessible()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, NullLogger.Instance);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, NullLogger.Instance);
 
         var mode = File.GetUnixFileMode(SocketPath);
 
@@ -95,7 +95,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task Garbage_BinaryBytes_IsRefusedLoggedAndTheServerKeepsServing()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, log);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, log);
 
         var answer = await SendRawAsync("\u0001\u00ff\u0000garbage\u0007\n");
 
@@ -107,7 +107,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task HugeLine_LongerThanTheLimit_IsRefusedWithoutWaitingForItsEnd()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, log);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, log);
         using var socket = await ConnectAsync();
 
         // More than the limit and no newline: the server answers once the limit is passed, not at the end.
@@ -133,7 +133,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task HalfJson_ThenTheClientStopsSending_IsRefusedAsMalformed()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, log);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, log);
         using var socket = await ConnectAsync();
 
         await socket.SendAsync(Encoding.UTF8.GetBytes("{\"command\": \"dra"), SocketFlags.None);
@@ -147,7 +147,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task ClosedMidRequest_IsLoggedAndTheServerKeepsServing()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, log);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, log);
         using (var socket = await ConnectAsync())
         {
             await socket.SendAsync(Encoding.UTF8.GetBytes("{\"command\":"), SocketFlags.None);
@@ -162,7 +162,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task ConnectedThenClosedWithoutAWord_IsRefusedAsEmpty()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, log);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, log);
         using var socket = await ConnectAsync();
 
         socket.Shutdown(SocketShutdown.Send);
@@ -174,7 +174,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task ManyConnectionsAtOnce_BeyondTheLimit_AreRefusedAtOnceAndTheServerKeepsServing()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, log);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, log);
         var idle = new List<Socket>();
         try
         {
@@ -211,7 +211,7 @@ public sealed class ControlSocketTests : IAsyncDisposable
     [Fact]
     public async Task HandlerFails_TheRequestGetsTheErrorAndTheServerKeepsServing()
     {
-        await using var server = ControlServer.Start(SocketPath, handler, log);
+        await using var server = ControlServer.Start(SocketPath, "border", handler, log);
 
         var answer = await ControlClient.SendAsync(SocketPath, new ControlRequest(RecordingHandler.Failing), Timeout);
 
