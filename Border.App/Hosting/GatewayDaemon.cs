@@ -308,7 +308,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
             runtime.Engines.Where(binding => binding.Counters is not null).Select(binding => (binding.Engine.Name, binding.Counters!));
 
         /// <summary>What this generation did to the engines of the one before it.</summary>
-        public IReadOnlyList<EngineChange> Changes => runtime.Changes;
+        public IReadOnlyList<EngineChange> Changes => runtime.Changes?.Engines ?? [];
 
         /// <summary>Starts a generation; for a reload, stops <paramref name="previous"/> and takes over its unchanged
         /// engines and the health of its unchanged services.</summary>
@@ -320,13 +320,11 @@ internal sealed partial class GatewayDaemon : IControlHandler
             if (previous is not null)
             {
                 await previous.StopAsync(withdraw: false, dispose: false);
-                var before = previous.runtime.ServiceSettings;
-                handover = previous.Supervisor.HandOver(
-                    service => runtime.ServiceSettings.TryGetValue(service.Service, out var settings) && before[service.Service] == settings,
-                    keepUplink: previous.runtime.UplinkSettings == runtime.UplinkSettings);
-                foreach (var change in runtime.Changes)
+                var changes = runtime.Changes!;
+                handover = previous.Supervisor.HandOver(service => changes.ServicesKept.Contains(service.Service), changes.UplinkKept);
+                foreach (var change in changes.Engines)
                 {
-                    LogEngineChange(logger, change.Engine, change.Action, change.Why);
+                    LogEngineChange(logger, change.Engine, change.Verb, change.Why);
                 }
 
                 foreach (var service in runtime.Plan.Services)
