@@ -43,7 +43,7 @@ public sealed record BgpOptions
     public required uint LocalAsn { get; init; }
 
     /// <summary>The upstream routers; the uplink is healthy while a session to one of them is up.</summary>
-    public required IReadOnlyList<BgpNeighbor> Neighbors { get; init; }
+    public required ValueList<BgpNeighbor> Neighbors { get; init; }
 
     /// <summary>Communities every pool attraction carries.</summary>
     /// <value>Defaults to no-export, so upstream keeps the pools to itself.</value>

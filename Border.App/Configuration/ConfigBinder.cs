@@ -37,7 +37,7 @@ internal static class ConfigBinder
 
         return forwards.Count == 0
             ? null
-            : new NftablesOptions { UplinkInterface = site.UplinkInterface, Forwards = forwards, SourceNats = sourceNats };
+            : new NftablesOptions { UplinkInterface = site.UplinkInterface, Forwards = [.. forwards], SourceNats = [.. sourceNats] };
     }
 
     /// <summary>The DNS64 resolver's Unbound settings, or <see langword="null"/> when dns64 is not enabled.</summary>

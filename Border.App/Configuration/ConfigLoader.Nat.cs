@@ -301,7 +301,7 @@ internal static partial class ConfigLoader
             return null;
         }
 
-        return new Dns64Config(anycastIpv4.Value, anycastIpv6.Value, prefix.Value, synthesizeAll, zones!, unbound);
+        return new Dns64Config(anycastIpv4.Value, anycastIpv6.Value, prefix.Value, synthesizeAll, [.. zones.OfType<UnboundZone>()], unbound);
     }
 
     /// <summary>The dns64.unbound section: run says who starts Unbound, and each way has fields the other refuses.</summary>

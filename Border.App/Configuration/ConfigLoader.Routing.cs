@@ -70,7 +70,7 @@ internal static partial class ConfigLoader
             return null;
         }
 
-        var defaults = new BgpOptions { LocalAsn = localAsn, Neighbors = neighbors! };
+        var defaults = new BgpOptions { LocalAsn = localAsn, Neighbors = [.. neighbors.OfType<BgpNeighbor>()] };
         return defaults with
         {
             Speaker = speaker ?? defaults.Speaker,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Border.Routing;
 
 namespace Border.App.Configuration;
 
@@ -101,8 +102,8 @@ internal static partial class ConfigLoader
 
     /// <summary>What the site section yielded; fields that did not parse are null and already reported.</summary>
     private sealed record SiteDraft(
-        IReadOnlyList<IPNetwork> InsideIpv4,
-        IReadOnlyList<IPNetwork> InsideIpv6,
+        ValueList<IPNetwork> InsideIpv4,
+        ValueList<IPNetwork> InsideIpv6,
         string? InsideInterface,
         string? UplinkInterface,
         string AnycastInterface)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Border.Routing;
 
 namespace Border.App.Configuration;
 
@@ -154,7 +155,7 @@ internal sealed class ConfigSection
         return null;
     }
 
-    public IReadOnlyList<string>? Strings(string key)
+    public ValueList<string>? Strings(string key)
     {
         if (!TryGet(key, JsonValueKind.Array, "must be a list of strings", out var array))
         {
@@ -177,14 +178,14 @@ internal sealed class ConfigSection
             index++;
         }
 
-        return strings;
+        return [.. strings];
     }
 
     /// <summary>A prefix in CIDR notation, of the given family, with no bits set past its length.</summary>
     public IPNetwork? Prefix(string key, AddressFamily family) =>
         String(key) is { } text ? ParsePrefix(PathOf(key), text, family) : null;
 
-    public IReadOnlyList<IPNetwork>? Prefixes(string key, AddressFamily family)
+    public ValueList<IPNetwork>? Prefixes(string key, AddressFamily family)
     {
         var texts = Strings(key);
         if (texts is null)
@@ -201,7 +202,7 @@ internal sealed class ConfigSection
             }
         }
 
-        return prefixes;
+        return [.. prefixes];
     }
 
     public IPAddress? Address(string key, AddressFamily? family)
@@ -210,7 +211,7 @@ internal sealed class ConfigSection
         return text is null ? null : ParseAddress(PathOf(key), text, family);
     }
 
-    public IReadOnlyList<IPAddress>? AddressList(string key, AddressFamily? family)
+    public ValueList<IPAddress>? AddressList(string key, AddressFamily? family)
     {
         var texts = Strings(key);
         if (texts is null)
@@ -227,7 +228,7 @@ internal sealed class ConfigSection
             }
         }
 
-        return addresses;
+        return [.. addresses];
     }
 
     /// <summary>Reports every key of this object that no getter asked for. Call after reading all fields.</summary>

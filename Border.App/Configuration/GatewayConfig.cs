@@ -31,8 +31,8 @@ internal sealed record GatewayConfig
 
 /// <summary>The site behind the gateway and the gateway's interfaces.</summary>
 internal sealed record SiteConfig(
-    IReadOnlyList<IPNetwork> InsideIpv4,
-    IReadOnlyList<IPNetwork> InsideIpv6,
+    ValueList<IPNetwork> InsideIpv4,
+    ValueList<IPNetwork> InsideIpv6,
     string InsideInterface,
     string UplinkInterface,
     string AnycastInterface);
@@ -56,13 +56,13 @@ internal sealed record Dns64Config(
     IPNetwork AnycastIpv6,
     IPNetwork Prefix,
     bool SynthesizeAll,
-    IReadOnlyList<UnboundZone> Zones,
+    ValueList<UnboundZone> Zones,
     UnboundRunConfig Unbound);
 
 /// <summary>How the gateway's Unbound runs: the system's service (<see cref="Child"/> false) or border's own child.
 /// A path left out is <see langword="null"/>: the service's Debian default, or a file under the state directory
 /// for the child.</summary>
-internal sealed record UnboundRunConfig(bool Child, string? ConfigPath, string? SnippetPath, IReadOnlyList<string>? StartCommand, string? ControlSocket)
+internal sealed record UnboundRunConfig(bool Child, string? ConfigPath, string? SnippetPath, ValueList<string>? StartCommand, string? ControlSocket)
 {
     public static UnboundRunConfig Service { get; } = new(false, null, null, null, null);
 }

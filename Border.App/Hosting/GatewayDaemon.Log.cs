@@ -20,12 +20,6 @@ internal sealed partial class GatewayDaemon
     [LoggerMessage(EventId = AppEventIds.ReloadApplied, Level = LogLevel.Information, Message = "reload: {ConfigPath} is valid and unchanged; nothing to do")]
     private partial void LogReloadUnchanged(string configPath);
 
-    [LoggerMessage(EventId = AppEventIds.ReloadEngine, Level = LogLevel.Information, Message = "reload: engine {Engine} {Action} ({Why})")]
-    private static partial void LogEngineChange(ILogger logger, string engine, string action, string why);
-
-    [LoggerMessage(EventId = AppEventIds.ReloadEngine, Level = LogLevel.Information, Message = "reload: {Service} {What}")]
-    private static partial void LogServiceReload(ILogger logger, string service, string what);
-
     [LoggerMessage(EventId = AppEventIds.ReloadDone, Level = LogLevel.Information, Message = "reload: now supervising with {ConfigPath}; {Summary}")]
     private partial void LogReloadDone(string configPath, string summary);
 

@@ -1,34 +1,31 @@
 using System.Net;
-using System.Threading.Channels;
 using Border.App.Configuration;
 using Border.App.Control;
 using Border.App.Metrics;
 using Border.App.State;
-using Border.Nat;
 using Border.App.Supervision;
 using Border.Routing.Attractions;
-using Border.Routing.Health;
 using Border.Routing.Policy;
-using Border.Routing.Reconciliation;
 using Microsoft.Extensions.Logging;
 
 namespace Border.App.Hosting;
 
 /// <summary><c>border run</c>: builds the gateway from its config, supervises it until stopped, and answers the control socket.</summary>
 /// <remarks>
-/// A run is a sequence of generations, one per config. A generation starts the engines' event pumps, appliers and
-/// probes and the supervisor, and lasts until a stop or a reload of a changed config. A reload is validated
-/// completely first: a config that does not validate is refused with its errors and the running generation carries
-/// on untouched. A valid changed config becomes the next generation, which takes over, running, every engine whose
-/// settings are unchanged and the health of every service whose settings are unchanged, so those services keep
-/// their announcements; only the changed engines are rebuilt and applied. The next generation reconciles
-/// level-triggered, so what the speakers hold (a changed attribute included) is never replayed from memory. A clean
-/// stop withdraws every attraction when <c>daemon.withdraw_on_stop</c> is set; any other end of the process is
-/// covered by the <see cref="AttractionGuard"/>.
+/// A run is a sequence of generations (<see cref="GatewayGeneration"/>), one per config. A generation starts the
+/// engines' event pumps, appliers and probes and the supervisor, and lasts until a stop or a reload of a changed
+/// config. A reload is validated completely first: a config that does not validate is refused with its errors and
+/// the running generation carries on untouched. A valid changed config becomes the next generation, which takes
+/// over, running, every engine whose settings are unchanged and the health of every service whose settings are
+/// unchanged, so those services keep their announcements; only the changed engines are rebuilt and applied. The
+/// next generation reconciles level-triggered, so what the speakers hold (a changed attribute included) is never
+/// replayed from memory. A clean stop withdraws every attraction when <c>daemon.withdraw_on_stop</c> is set; any
+/// other end of the process is covered by the <see cref="AttractionGuard"/>.
 /// </remarks>
 internal sealed partial class GatewayDaemon : IControlHandler
 {
-    private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(5);
+    /// <summary>How long a clean stop may spend withdrawing, and the guard releasing its attractions.</summary>
+    internal static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(5);
 
     private readonly string configPath;
     private readonly TimeProvider time;
@@ -38,7 +35,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
     private readonly CancellationTokenSource stopping = new();
     private GatewayConfig config;
     private string configText;
-    private Generation? current;
+    private GatewayGeneration? current;
     private AttractionGuard? guard;
 
     public GatewayDaemon(string configPath, GatewayConfig config, string configText, TimeProvider time, ILoggerFactory loggers, SystemdNotifier notifier)
@@ -110,7 +107,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
 
     private async Task<int> SuperviseAsync(DrainStore drains)
     {
-        var generation = await Generation.StartAsync(config, drains, time, loggers, previous: null, stopping.Token);
+        var generation = await GatewayGeneration.StartAsync(config, drains, time, loggers, previous: null, stopping.Token);
         current = generation;
         notifier.Ready($"supervising {config.Name}");
         LogStarted(config.Name, configPath);
@@ -128,7 +125,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
 
             notifier.Status("reloading: switching to the new config");
             var (candidate, text, done) = reload;
-            var next = await Generation.StartAsync(candidate, drains, time, loggers, generation, stopping.Token);
+            var next = await GatewayGeneration.StartAsync(candidate, drains, time, loggers, generation, stopping.Token);
             (config, configText) = (candidate, text);
             current = generation = next;
 
@@ -203,7 +200,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
 
     /// <summary>Validates the file completely; refuses it with every error, or has the daemon switch to it and
     /// answers once the new config's first reconcile is done.</summary>
-    private async Task<ControlResponse> ReloadAsync(Generation generation, CancellationToken cancellationToken)
+    private async Task<ControlResponse> ReloadAsync(GatewayGeneration generation, CancellationToken cancellationToken)
     {
         string text;
         GatewayConfig candidate;
@@ -277,165 +274,6 @@ internal sealed partial class GatewayDaemon : IControlHandler
         if (current is { IsAlive: true })
         {
             notifier.WatchdogPing();
-        }
-    }
-
-    /// <summary>A valid, changed config waiting to replace the running one, and the answer to whoever asked.</summary>
-    private sealed record PendingReload(GatewayConfig Config, string Text, TaskCompletionSource<string> Done);
-
-    /// <summary>One config's engines, checks and supervisor, from start to stop.</summary>
-    private sealed class Generation
-    {
-        private readonly GatewayRuntime runtime;
-        private readonly CancellationTokenSource running;
-        private readonly TaskCompletionSource<PendingReload?> reload = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly List<Task> loops = [];
-        private readonly Task supervising;
-
-        private Generation(GatewayRuntime runtime, GatewaySupervisor supervisor, CancellationTokenSource running)
-        {
-            this.runtime = runtime;
-            Supervisor = supervisor;
-            this.running = running;
-            supervising = supervisor.RunAsync(running.Token);
-        }
-
-        public GatewaySupervisor Supervisor { get; }
-
-        public bool IsAlive => !supervising.IsCompleted;
-
-        /// <summary>The engines that count their traffic.</summary>
-        public IEnumerable<(string Engine, IEngineCounters Counters)> Counters =>
-            runtime.Engines.Where(binding => binding.Counters is not null).Select(binding => (binding.Engine.Name, binding.Counters!));
-
-        /// <summary>What this generation did to the engines of the one before it.</summary>
-        public IReadOnlyList<EngineChange> Changes => runtime.Changes;
-
-        /// <summary>Starts a generation; for a reload, stops <paramref name="previous"/> and takes over its unchanged
-        /// engines and the health of its unchanged services.</summary>
-        public static async Task<Generation> StartAsync(GatewayConfig config, DrainStore drains, TimeProvider time, ILoggerFactory loggers, Generation? previous, CancellationToken stopping)
-        {
-            var logger = loggers.CreateLogger<GatewayDaemon>();
-            var runtime = GatewayRuntime.Build(config, time, loggers, previous?.runtime);
-            HealthHandover? handover = null;
-            if (previous is not null)
-            {
-                await previous.StopAsync(withdraw: false, dispose: false);
-                var before = previous.runtime.ServiceSettings;
-                handover = previous.Supervisor.HandOver(
-                    service => runtime.ServiceSettings.TryGetValue(service.Service, out var settings) && before[service.Service] == settings,
-                    keepUplink: previous.runtime.UplinkSettings == runtime.UplinkSettings);
-                foreach (var change in runtime.Changes)
-                {
-                    LogEngineChange(logger, change.Engine, change.Action, change.Why);
-                }
-
-                foreach (var service in runtime.Plan.Services)
-                {
-                    var kept = handover.Services.ContainsKey(service.Service);
-                    LogServiceReload(logger, service.Service.Name(), kept ? "keeps its health and announcements (unchanged)" : "rises again through its checks (its settings changed or it is new)");
-                }
-
-                previous.Supervisor.Dispose();
-                await previous.DisposeRuntimeAsync();
-            }
-
-            var supervisor = new GatewaySupervisor(
-                runtime.Plan,
-                drains,
-                runtime.Speakers,
-                new AttractionReconciler(runtime.Speakers, loggers.CreateLogger<AttractionReconciler>()),
-                time,
-                loggers.CreateLogger<GatewaySupervisor>(),
-                handover);
-            var generation = new Generation(runtime, supervisor, CancellationTokenSource.CreateLinkedTokenSource(stopping));
-            await generation.StartChecksAsync(config, time, loggers);
-            return generation;
-        }
-
-        /// <summary>Hands a valid changed config to the run loop; false when a reload or stop is already under way.</summary>
-        public bool RequestReload(PendingReload pending) => reload.TrySetResult(pending);
-
-        /// <summary>Waits for a reload (its config) or a stop (<see langword="null"/>).</summary>
-        public async Task<PendingReload?> WaitAsync(CancellationToken stopping)
-        {
-            using var registration = stopping.Register(() => reload.TrySetResult(null));
-            return await reload.Task;
-        }
-
-        /// <summary>Ends the loops and the supervisor; withdraws everything when asked; disposes everything unless a
-        /// reload is to take over the supervisor's health and the runtime's engines first.</summary>
-        public async Task StopAsync(bool withdraw, bool dispose = true)
-        {
-            await running.CancelAsync();
-            await Task.WhenAll([supervising, .. loops]);
-            if (withdraw)
-            {
-                using var budget = new CancellationTokenSource(StopBudget);
-                await Supervisor.WithdrawAllAsync(budget.Token);
-            }
-
-            if (!dispose)
-            {
-                return;
-            }
-
-            Supervisor.Dispose();
-            await DisposeRuntimeAsync();
-        }
-
-        private async Task DisposeRuntimeAsync()
-        {
-            await runtime.DisposeAsync();
-            running.Dispose();
-        }
-
-        private async Task StartChecksAsync(GatewayConfig config, TimeProvider time, ILoggerFactory loggers)
-        {
-            var applierLogger = loggers.CreateLogger<EngineApplier>();
-            foreach (var binding in runtime.Engines)
-            {
-                loops.Add(PumpEventsAsync(binding.Engine.Events, binding.Services));
-                var applied = Task.CompletedTask;
-                if (!binding.Kept)
-                {
-                    // Each engine applies on its own: one that fails and retries does not hold back the others.
-                    var applier = new EngineApplier(binding.Engine, binding.Services, Supervisor.Report, time, applierLogger);
-                    loops.Add(applier.RunAsync(running.Token));
-                    applied = applier.FirstAttempt;
-                }
-
-                foreach (var probe in binding.Engine.Probes)
-                {
-                    var runner = new ProbeRunner(probe, binding.Schedule, time, result => Supervisor.Report(new CheckReport(binding.Services, result, IsEvent: false)));
-                    loops.Add(ProbeAfterAsync(applied, runner));
-                }
-            }
-
-            loops.Add(new ProbeRunner(runtime.UplinkProbe, config.Health.Schedules["uplink"], time, result => Supervisor.Report(new CheckReport([], result, IsEvent: false))).RunAsync(running.Token));
-            loops.Add(PumpEventsAsync(runtime.UplinkLink.Events, []));
-            await runtime.UplinkLink.StartAsync(running.Token);
-        }
-
-        private async Task ProbeAfterAsync(Task applied, ProbeRunner runner)
-        {
-            await applied;
-            await runner.RunAsync(running.Token);
-        }
-
-        private async Task PumpEventsAsync(ChannelReader<CheckResult> events, IReadOnlyList<Service> services)
-        {
-            try
-            {
-                await foreach (var result in events.ReadAllAsync(running.Token))
-                {
-                    Supervisor.Report(new CheckReport(services, result, IsEvent: true));
-                }
-            }
-            catch (OperationCanceledException) when (running.IsCancellationRequested)
-            {
-                // Stopping.
-            }
         }
     }
 }

@@ -4,6 +4,8 @@ using Border.Routing.Health;
 namespace Border.App.Supervision;
 
 /// <summary>What the supervisor watches: the catalog, each enabled service with its checks, and the uplink.</summary>
+/// <remarks>Plain data the running generation derives from its config and engines: the supervisor, its snapshot and
+/// status need nothing else of them, so they are tested with a plan and fake speakers, no engine or process.</remarks>
 /// <param name="Gateway">The gateway's name, as status shows it.</param>
 /// <param name="Catalog">Every attraction the enabled services may hold.</param>
 /// <param name="Services">The enabled services.</param>

@@ -1,4 +1,5 @@
 using System.Net;
+using Border.Routing;
 
 namespace Border.Nat.Nftables;
 
@@ -13,10 +14,10 @@ public sealed record NftablesOptions
     public required string UplinkInterface { get; init; }
 
     /// <summary>Flows the forward filter lets start; replies to them are let back by connection tracking.</summary>
-    public IReadOnlyList<ForwardRule> Forwards { get; init; } = [];
+    public ValueList<ForwardRule> Forwards { get; init; } = [];
 
     /// <summary>Source translations applied to traffic leaving through <see cref="UplinkInterface"/>.</summary>
-    public IReadOnlyList<SourceNat> SourceNats { get; init; } = [];
+    public ValueList<SourceNat> SourceNats { get; init; } = [];
 }
 
 /// <summary>New flows from <paramref name="Sources"/> arriving on <paramref name="IngressInterface"/> may leave
@@ -26,9 +27,9 @@ public sealed record ForwardRule(
     string Service,
     string IngressInterface,
     string EgressInterface,
-    IReadOnlyList<IPNetwork> Sources,
+    ValueList<IPNetwork> Sources,
     IPNetwork? Destination = null);
 
 /// <summary>Traffic from <paramref name="Sources"/> leaving through the uplink takes an address of <paramref name="Pool"/>.</summary>
 /// <param name="Service">The service the translation serves, rendered as the rule's comment.</param>
-public sealed record SourceNat(string Service, IReadOnlyList<IPNetwork> Sources, IPNetwork Pool);
+public sealed record SourceNat(string Service, ValueList<IPNetwork> Sources, IPNetwork Pool);

@@ -1,4 +1,5 @@
 using Border.Nat.Processes;
+using Border.Routing;
 
 namespace Border.Nat.Unbound;
 
@@ -28,7 +29,7 @@ public sealed record UnboundEngineOptions
     /// <summary>How this host starts Unbound, as an argument list; used when the listen addresses change, because
     /// Unbound opens its interfaces only when it starts, never on a reload.</summary>
     /// <value>Defaults to <c>/usr/bin/systemctl start unbound</c>.</value>
-    public IReadOnlyList<string> StartCommand { get; init; } = ["/usr/bin/systemctl", "start", "unbound"];
+    public ValueList<string> StartCommand { get; init; } = ["/usr/bin/systemctl", "start", "unbound"];
 
     /// <summary>When set, border runs Unbound itself as its supervised child instead of driving the system's service:
     /// it writes the main config at <see cref="ConfigPath"/> and <see cref="StartCommand"/> is not used.</summary>

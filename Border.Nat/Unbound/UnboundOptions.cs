@@ -1,4 +1,5 @@
 using System.Net;
+using Border.Routing;
 
 namespace Border.Nat.Unbound;
 
@@ -6,20 +7,20 @@ namespace Border.Nat.Unbound;
 public sealed record UnboundOptions
 {
     /// <summary>The resolver's anycast addresses; Unbound listens on exactly these.</summary>
-    public required IReadOnlyList<IPAddress> ListenAddresses { get; init; }
+    public required ValueList<IPAddress> ListenAddresses { get; init; }
 
     /// <summary>The NAT64 prefix synthesized AAAA records are made in.</summary>
     public required IPNetwork Dns64Prefix { get; init; }
 
     /// <summary>The only clients answered; everybody else is refused, so the resolver is never open.</summary>
-    public required IReadOnlyList<IPNetwork> AllowedClients { get; init; }
+    public required ValueList<IPNetwork> AllowedClients { get; init; }
 
     /// <summary>Synthesize AAAA records even for names that have real ones.</summary>
     /// <value>Defaults to <see langword="false"/>, as RFC 6147 recommends.</value>
     public bool SynthesizeAll { get; init; }
 
     /// <summary>Zones resolved through given servers instead of by iteration from the root.</summary>
-    public IReadOnlyList<UnboundZone> Zones { get; init; } = [];
+    public ValueList<UnboundZone> Zones { get; init; } = [];
 }
 
 /// <summary>How a zone is reached.</summary>
@@ -33,4 +34,4 @@ public enum UnboundZoneKind
 }
 
 /// <summary>A zone resolved through <paramref name="Servers"/>.</summary>
-public sealed record UnboundZone(string Name, UnboundZoneKind Kind, IReadOnlyList<IPAddress> Servers);
+public sealed record UnboundZone(string Name, UnboundZoneKind Kind, ValueList<IPAddress> Servers);

@@ -19,7 +19,7 @@ public sealed record AttractionCatalogOptions
     public IPNetwork? Nat64Pool4 { get; init; }
 
     /// <summary>The DNS64 resolver's anycast addresses, as /32 and /128.</summary>
-    public IReadOnlyList<IPNetwork> Dns64Anycast { get; init; } = [];
+    public ValueList<IPNetwork> Dns64Anycast { get; init; } = [];
 
     /// <summary>How internal attractions go into the site.</summary>
     public required OspfAttributes Ospf { get; init; }
