@@ -78,6 +78,8 @@ if [ "${1:-}" = --target ]; then
   if grep -A1 -E '^TASK \[border_gateway : Enable and start' "$base/apply-1.log" | grep -Eq '^(ok|changed):'; then
     echo "  the role managed services although systemd is not running"; exit 1
   fi
+  grep -qx jool "$root/etc/modules-load.d/border-jool.conf" ||
+    { echo "  the role did not list jool in /etc/modules-load.d/border-jool.conf"; exit 1; }
   apply 2 || exit 1
   grep -Eq '^border0-chbtl0 +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$base/apply-2.log" || {
     echo "  the second run changed something: the role is not idempotent"; exit 1; }
@@ -179,6 +181,7 @@ for site in border0-chbtl0 border0-chrma0 border0-chplo0 border0-nlams0; do
   check "$site frr.conf (vtysh --dryrun)" vtysh --dryrun -f "$dir/frr.conf"
   check "$site gobgpd.conf (gobgpd --dry-run)" gobgpd --dry-run -t toml -f "$dir/gobgpd.conf" --log-level=error
   check "$site unbound base (unbound-checkconf)" unbound-checkconf "$dir/unbound-border-base.conf"
+  check "$site modules-load.d lists jool" grep -qx jool "$dir/modules-load.d-border-jool.conf"
 done
 # The other choices the role offers: bgpd instead of gobgpd, Tayga instead of Jool, switches off.
 variant() {
@@ -191,7 +194,8 @@ variant() {
   artifacts/bin/border validate "$dir/border.json" | tee "$scratch/variant.out" &&
     grep -q ': nat44, nat64 (tayga), dns64$' "$scratch/variant.out" &&
     vtysh --dryrun -f "$dir/frr.conf" && grep -q '^router bgp 64513$' "$dir/frr.conf" &&
-    grep -q '^Wants=frr.service unbound.service$' "$dir/border.service.d-10-daemons.conf"
+    grep -q '^Wants=frr.service unbound.service$' "$dir/border.service.d-10-daemons.conf" &&
+    { [ ! -e "$dir/modules-load.d-border-jool.conf" ] || { echo "  Tayga's gateway loads Jool's module at boot"; false; }; }
 }
 check "variant bgpd + tayga + nat66 off renders and validates" variant
 
