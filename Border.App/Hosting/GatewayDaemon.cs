@@ -121,7 +121,13 @@ internal sealed partial class GatewayDaemon : IControlHandler
             {
                 notifier.Stopping("withdrawing and stopping");
                 LogStopping(config.Daemon.WithdrawOnStop ? "withdrawing this gateway's attractions" : "leaving the attractions to the next start (daemon.withdraw_on_stop is off)");
-                await generation.StopAsync(config.Daemon.WithdrawOnStop);
+                if (!await generation.StopAsync(config.Daemon.WithdrawOnStop))
+                {
+                    // Not released, the guard reads end-of-file once this process has exited and withdraws the rest.
+                    LogStopUnfinished(StopBudget.TotalSeconds);
+                    return Cli.ExitCodes.RuntimeFailure;
+                }
+
                 await ReleaseGuardAsync();
                 return Cli.ExitCodes.Ok;
             }
@@ -364,23 +370,34 @@ internal sealed partial class GatewayDaemon : IControlHandler
 
         /// <summary>Ends the loops and the supervisor; withdraws everything when asked; disposes everything unless a
         /// reload is to take over the supervisor's health and the runtime's engines first.</summary>
-        public async Task StopAsync(bool withdraw, bool dispose = true)
+        /// <returns>Whether the withdrawal asked for finished within <see cref="StopBudget"/>. The engines and their
+        /// monitors are ended either way: a withdrawal that ran out of time must not leave them running.</returns>
+        public async Task<bool> StopAsync(bool withdraw, bool dispose = true)
         {
             await running.CancelAsync();
             await Task.WhenAll([supervising, .. loops]);
+            var withdrawn = true;
             if (withdraw)
             {
                 using var budget = new CancellationTokenSource(StopBudget);
-                await Supervisor.WithdrawAllAsync(budget.Token);
+                try
+                {
+                    await Supervisor.WithdrawAllAsync(budget.Token);
+                }
+                catch (OperationCanceledException) when (budget.IsCancellationRequested)
+                {
+                    withdrawn = false;
+                }
             }
 
             if (!dispose)
             {
-                return;
+                return withdrawn;
             }
 
             Supervisor.Dispose();
             await DisposeRuntimeAsync();
+            return withdrawn;
         }
 
         private async Task DisposeRuntimeAsync()
