@@ -49,6 +49,8 @@ if [ "${1:-}" = --target ]; then
   mount --bind "$debs" "$root/var/cache/apt/archives"
   # The target shares this machine's kernel and has none of its own: hide the kernel trees so that
   # jool-dkms installs without compiling its module for them (minutes, and beside the point here).
+  # A fresh machine of this kind has no /lib/modules at all: the mount point is made in the overlay.
+  mkdir -p "$root/lib/modules"
   mount -t tmpfs tmpfs "$root/lib/modules"
 
   cd "$repo/deploy/ansible"
@@ -76,6 +78,8 @@ if [ "${1:-}" = --target ]; then
   if grep -A1 -E '^TASK \[border_gateway : Enable and start' "$base/apply-1.log" | grep -Eq '^(ok|changed):'; then
     echo "  the role managed services although systemd is not running"; exit 1
   fi
+  grep -qx jool "$root/etc/modules-load.d/border-jool.conf" ||
+    { echo "  the role did not list jool in /etc/modules-load.d/border-jool.conf"; exit 1; }
   apply 2 || exit 1
   grep -Eq '^border0-chbtl0 +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$base/apply-2.log" || {
     echo "  the second run changed something: the role is not idempotent"; exit 1; }
@@ -177,6 +181,7 @@ for site in border0-chbtl0 border0-chrma0 border0-chplo0 border0-nlams0; do
   check "$site frr.conf (vtysh --dryrun)" vtysh --dryrun -f "$dir/frr.conf"
   check "$site gobgpd.conf (gobgpd --dry-run)" gobgpd --dry-run -t toml -f "$dir/gobgpd.conf" --log-level=error
   check "$site unbound base (unbound-checkconf)" unbound-checkconf "$dir/unbound-border-base.conf"
+  check "$site modules-load.d lists jool" grep -qx jool "$dir/modules-load.d-border-jool.conf"
 done
 # The other choices the role offers: bgpd instead of gobgpd, Tayga instead of Jool, switches off.
 variant() {
@@ -189,9 +194,17 @@ variant() {
   artifacts/bin/border validate "$dir/border.json" | tee "$scratch/variant.out" &&
     grep -q ': nat44, nat64 (tayga), dns64$' "$scratch/variant.out" &&
     vtysh --dryrun -f "$dir/frr.conf" && grep -q '^router bgp 64513$' "$dir/frr.conf" &&
-    grep -q '^Wants=frr.service unbound.service$' "$dir/border.service.d-10-daemons.conf"
+    grep -q '^Wants=frr.service unbound.service$' "$dir/border.service.d-10-daemons.conf" &&
+    { [ ! -e "$dir/modules-load.d-border-jool.conf" ] || { echo "  Tayga's gateway loads Jool's module at boot"; false; }; }
 }
 check "variant bgpd + tayga + nat66 off renders and validates" variant
+
+wait_until() { # WHAT SECONDS COMMAND...: polls COMMAND every 0.5 s; fails naming WHAT once SECONDS have passed
+  local what=$1 seconds=$2; shift 2
+  for _ in $(seq 1 $((seconds * 2))); do "$@" && return 0; sleep 0.5; done
+  echo "  gave up after $seconds s waiting for $what"
+  return 1
+}
 
 # Seed 004's BGP filters, for real: the rendered gobgpd.conf of the first site in a network
 # namespace, eBGP to FRR as the upstream (AS 64500) in another, documentation addresses only.
@@ -250,17 +263,18 @@ FRR
   gobgpd_pid=$!
   g() { ip netns exec "$bgp_gw" gobgp -p 50051 "$@"; }
   up() { ip netns exec "$bgp_up" vtysh --vty_socket "$dir" -c "$1"; }
-  for _ in $(seq 1 20); do g neighbor >/dev/null 2>&1 && break; sleep 0.5; done
+  api_answers() { g neighbor >/dev/null 2>&1; }
+  both_established() { [ "$(g neighbor | grep -c Establ)" -eq 2 ]; }
+  routes_exchanged() {
+    up 'show bgp ipv6 unicast' | grep -q '2001:db8:d78::3:0:0/125' && g global rib -a ipv6 | grep -q ' ::/0 '
+  }
+  wait_until "gobgpd's API to answer" 10 api_answers || return 1
   g global rib add 192.0.2.0/30 -a ipv4
   g global rib add 198.51.100.0/24 -a ipv4
   g global rib add 2001:db8:d78::3:0:0/125 -a ipv6
-  # Bounded waits: both sessions up, then the upstream has what it will get.
-  for _ in $(seq 1 60); do [ "$(g neighbor | grep -c Establ)" -eq 2 ] && break; sleep 0.5; done
-  for _ in $(seq 1 20); do
-    up 'show bgp ipv6 unicast' | grep -q '2001:db8:d78::3:0:0/125' && g global rib -a ipv6 | grep -q ' ::/0 ' &&
-      break
-    sleep 0.5
-  done
+  # Both sessions up, then the upstream has what it will get.
+  wait_until "both BGP sessions to be Established" 30 both_established || { g neighbor; return 1; }
+  wait_until "the upstream to hold the IPv6 pool and the gateway ::/0" 10 routes_exchanged || return 1
   sleep 1
   local rib4 rib6 up4 up6 pool
   rib4=$(g global rib -a ipv4); rib6=$(g global rib -a ipv6)
@@ -338,14 +352,12 @@ install_deb() {
   dpkg -i "$deb" && dpkg -s border | grep -E '^(Status|Version):' && getent group border &&
     test -f /lib/systemd/system/border.service && /usr/bin/border version || return 1
   # systemd's own parser on the unit as installed; it exits 0 on warnings, so any output fails.
-  if command -v systemd-analyze >/dev/null; then
-    local out
-    out=$(systemd-analyze verify /lib/systemd/system/border.service 2>&1)
-    if [ -n "$out" ]; then echo "$out"; return 1; fi
-    echo "systemd-analyze verify border.service: no warnings"
-  else
-    echo "systemd-analyze is not installed: the unit is not verified"
-  fi
+  command -v systemd-analyze >/dev/null ||
+    { echo "systemd-analyze is missing (Debian's systemd package): border.service cannot be verified"; return 1; }
+  local out
+  out=$(systemd-analyze verify /lib/systemd/system/border.service 2>&1)
+  if [ -n "$out" ]; then echo "$out"; return 1; fi
+  echo "systemd-analyze verify border.service: no warnings"
 }
 echo "== deploy: the package installed here"
 check "dpkg -i $(basename "$deb") and border version" install_deb

@@ -7,8 +7,7 @@ BORDER=${BORDER:-$ROOT/bin/border}
 gw=$2
 case $1 in
   start)
-    ip netns exec "$LAB-$gw" setsid "$BORDER" run --config "$(lab_config "$gw")" >>"$ROOT/$gw/border.log" 2>&1 < /dev/null &
-    echo $! > "$ROOT/$gw/border.pid"
+    start_detached "$gw" "$ROOT/$gw/border.log" "$ROOT/$gw/border.pid" "$BORDER" run --config "$(lab_config "$gw")"
     ;;
   stop)
     pid=$(cat "$ROOT/$gw/border.pid")

@@ -86,10 +86,8 @@ server:
 	local-data: "example. 300 IN SOA ns.example. hostmaster.example. 1 3600 600 86400 300"
 	local-data: "server.example. 300 IN A 203.0.113.10"
 CONF
-ns inet setsid unbound -d -p -c "$ROOT/inet/zone.conf" >"$ROOT/inet/unbound.log" 2>&1 < /dev/null &
-echo $! > "$ROOT/inet/unbound.pid"
-ns inet setsid ncat --listen --keep-open 203.0.113.10 80 --exec /usr/bin/env >"$ROOT/inet/ncat.log" 2>&1 < /dev/null &
-echo $! > "$ROOT/inet/ncat.pid"
+start_detached inet "$ROOT/inet/unbound.log" "$ROOT/inet/unbound.pid" unbound -d -p -c "$ROOT/inet/zone.conf"
+start_detached inet "$ROOT/inet/ncat.log" "$ROOT/inet/ncat.pid" ncat --listen --keep-open 203.0.113.10 80 --exec /usr/bin/env
 
 # c6 asks the anycast resolver; ip netns exec bind-mounts this file over /etc/resolv.conf.
 mkdir -p "/etc/netns/$LAB-c6"
@@ -116,8 +114,7 @@ ns c6 ip route add default dev clat
 ns c6 ip -6 route add 2001:db8:d78:50b::464/128 dev clat
 ns c6 sysctl -qw net.ipv6.conf.core.proxy_ndp=1
 ns c6 ip -6 neigh add proxy 2001:db8:d78:50b::464 dev core
-ns c6 setsid tayga --nodetach --config "$ROOT/c6/clat.conf" >"$ROOT/c6/clat.log" 2>&1 < /dev/null &
-echo $! > "$ROOT/c6/clat.pid"
+start_detached c6 "$ROOT/c6/clat.log" "$ROOT/c6/clat.pid" tayga --nodetach --config "$ROOT/c6/clat.conf"
 
 frr() { # frr NS CONFIG DAEMONS...
   local dir=$ROOT/$1/frr

@@ -11,6 +11,9 @@ internal sealed partial class GatewayDaemon
     [LoggerMessage(EventId = AppEventIds.DaemonStopping, Level = LogLevel.Information, Message = "stopping: {What}")]
     private partial void LogStopping(string what);
 
+    [LoggerMessage(EventId = AppEventIds.DaemonStopUnfinished, Level = LogLevel.Error, Message = "stopping: the withdrawal did not finish within {Seconds} s; the engines are ended and the guard withdraws what is left")]
+    private partial void LogStopUnfinished(double seconds);
+
     [LoggerMessage(EventId = AppEventIds.DaemonStartFailed, Level = LogLevel.Critical, Message = "cannot start: {Problem}")]
     private partial void LogStartFailed(string problem);
 

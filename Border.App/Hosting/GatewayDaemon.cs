@@ -118,7 +118,13 @@ internal sealed partial class GatewayDaemon : IControlHandler
             {
                 notifier.Stopping("withdrawing and stopping");
                 LogStopping(config.Daemon.WithdrawOnStop ? "withdrawing this gateway's attractions" : "leaving the attractions to the next start (daemon.withdraw_on_stop is off)");
-                await generation.StopAsync(config.Daemon.WithdrawOnStop);
+                if (!await generation.StopAsync(config.Daemon.WithdrawOnStop))
+                {
+                    // Not released, the guard reads end-of-file once this process has exited and withdraws the rest.
+                    LogStopUnfinished(StopBudget.TotalSeconds);
+                    return Cli.ExitCodes.RuntimeFailure;
+                }
+
                 await ReleaseGuardAsync();
                 return Cli.ExitCodes.Ok;
             }

@@ -110,16 +110,27 @@ internal sealed partial class GatewayGeneration
 
     /// <summary>Ends the loops and the supervisor, withdraws everything when asked, and stops the engines and the
     /// speakers' connections.</summary>
-    public async Task StopAsync(bool withdraw)
+    /// <returns>Whether the withdrawal asked for finished within <see cref="GatewayDaemon.StopBudget"/>. The engines
+    /// and their monitors are ended either way: a withdrawal that ran out of time must not leave them running.</returns>
+    public async Task<bool> StopAsync(bool withdraw)
     {
         await EndLoopsAsync();
+        var withdrawn = true;
         if (withdraw)
         {
             using var budget = new CancellationTokenSource(GatewayDaemon.StopBudget);
-            await Supervisor.WithdrawAllAsync(budget.Token);
+            try
+            {
+                await Supervisor.WithdrawAllAsync(budget.Token);
+            }
+            catch (OperationCanceledException) when (budget.IsCancellationRequested)
+            {
+                withdrawn = false;
+            }
         }
 
         await DisposeAsync();
+        return withdrawn;
     }
 
     private static EngineBinding Build(EnginePlan plan, NatEngineFactory factory)

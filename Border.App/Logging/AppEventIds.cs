@@ -24,6 +24,7 @@ internal static class AppEventIds
 
     public const int DaemonStarted = 3400;
     public const int DaemonStopping = 3401;
+    public const int DaemonStopUnfinished = 3419;
     public const int DaemonStartFailed = 3405;
     public const int GuardDaemonGone = 3406;
     public const int GuardWithdrew = 3407;
