@@ -180,10 +180,7 @@ public sealed class GatewaySupervisorTests
     {
         await using var harness = new SupervisorHarness();
         await harness.RiseAsync();
-        foreach (var attraction in await harness.Ospf.GetHeldAsync(TestContext.Current.CancellationToken))
-        {
-            await harness.Ospf.WithdrawAsync(attraction, TestContext.Current.CancellationToken);
-        }
+        harness.Ospf.Restart();
 
         harness.Time.Advance(GatewaySupervisor.ResyncInterval);
         await harness.SettleAsync();
@@ -215,11 +212,11 @@ public sealed class GatewaySupervisorTests
     public async Task SpeakerFailed_NextPass_ReconcilesAgainWithoutWaitingForTheResync()
     {
         await using var harness = new SupervisorHarness();
-        harness.Ospf.AllowChanges = false;
+        harness.Ospf.ChangeFailure = "FRR (vtysh at /run/frr/gw1) refused configuration: % Unknown command";
         await harness.RiseAsync();
-        Assert.NotNull(harness.Supervisor.Snapshot.Speakers["frr-ospf"].Error);
+        Assert.Equal(harness.Ospf.ChangeFailure, harness.Supervisor.Snapshot.Speakers["frr-ospf"].Error);
 
-        harness.Ospf.AllowChanges = true;
+        harness.Ospf.ChangeFailure = null;
         harness.ProbeAll();
         await harness.SettleAsync();
 
@@ -239,6 +236,7 @@ public sealed class GatewaySupervisorTests
 
         await harness.ReloadAsync(keepUplink: true, Service.Nat44, Service.Nat64);
 
+        harness.AssertSpeakersInSync();
         Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
         Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
         Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[Service.Nat64].State);
@@ -250,11 +248,13 @@ public sealed class GatewaySupervisorTests
     {
         await using var harness = new SupervisorHarness();
         await harness.RiseAsync();
-        harness.Ospf.Calls.Clear();
+        harness.Ospf.ForgetCalls();
         harness.Bgp.AllowChanges = false;
 
         await harness.ReloadAsync(keepUplink: true, Service.Nat44);
 
+        harness.AssertSpeakersInSync();
+        Assert.StartsWith($"withdraw ospf6 {Prefix96} ", Assert.Single(harness.Ospf.Calls), StringComparison.Ordinal);
         Assert.Equal(new HashSet<string> { Default4 }, harness.OspfHeld);
         Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
         Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[Service.Nat44].State);
