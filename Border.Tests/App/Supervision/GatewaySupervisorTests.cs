@@ -110,6 +110,26 @@ public sealed class GatewaySupervisorTests
         Assert.Contains(harness.Log.Entries, entry => entry.EventId == AppEventIds.WithdrawnForDrain && entry.Message.StartsWith("nat64 drained by root (kernel upgrade); withdrew", StringComparison.Ordinal));
     }
 
+    // The other service shares the IPv4 pool, so the pool stays announced whichever of the two is drained.
+    [Theory]
+    [InlineData(Service.Nat64, Prefix96, Default4)]
+    [InlineData(Service.Nat44, Default4, Prefix96)]
+    public async Task Start_StateDirectoryHoldsADrain_NeverAnnouncesTheDrainedServicesOwnAndAnnouncesTheOthers(Service drained, string drainedOwn, string othersOwn)
+    {
+        var drainOnDisk = new Drain("root", DateTimeOffset.Parse("2026-11-21T18:00:00Z"), "kernel upgrade");
+        await using var harness = new SupervisorHarness(new Dictionary<Service, Drain> { [drained] = drainOnDisk });
+
+        await harness.RiseAsync();
+
+        harness.AssertSpeakersInSync();
+        Assert.Equal(new HashSet<string> { othersOwn }, harness.OspfHeld);
+        Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
+        Assert.DoesNotContain(harness.Ospf.Calls, call => call.Contains($" {drainedOwn} ", StringComparison.Ordinal));
+        Assert.Equal(drainOnDisk, harness.Supervisor.Snapshot.Drains[drained]);
+        Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[drained].State);
+        Assert.Equal(drainOnDisk, DrainStore.Load(harness.Directory).Drains[drained]);
+    }
+
     [Fact]
     public async Task Undrain_Nat64_AnnouncesItAgain()
     {

@@ -3,6 +3,7 @@ using Border.App.State;
 using Border.App.Supervision;
 using Border.Routing.Attractions;
 using Border.Routing.Health;
+using Border.Routing.Policy;
 using Border.Routing.Reconciliation;
 using Border.Tests.Nat.Fakes;
 using Border.Tests.Routing.Reconciliation;
@@ -28,8 +29,22 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     private Task loop;
 
     public SupervisorHarness(params Attraction[] staleAtOspf)
+        : this(new Dictionary<Service, Drain>(), staleAtOspf)
+    {
+    }
+
+    /// <param name="drainsOnDisk">The drains an earlier run left in the state directory; the real drain store
+    /// writes them there before the supervisor starts.</param>
+    /// <param name="staleAtOspf">What an earlier run left announced at OSPF.</param>
+    public SupervisorHarness(IReadOnlyDictionary<Service, Drain> drainsOnDisk, params Attraction[] staleAtOspf)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("border-supervisor-").FullName;
+        var earlierRun = DrainStore.Load(Directory);
+        foreach (var (service, drain) in drainsOnDisk)
+        {
+            earlierRun.Drain(service, drain);
+        }
+
         Ospf = new FakeSpeaker("frr-ospf", RoutingProtocol.Ospf, Impossible);
         Bgp = new FakeSpeaker("gobgp", RoutingProtocol.Bgp, Impossible);
         Ospf.Hold(staleAtOspf);
