@@ -110,6 +110,26 @@ public sealed class GatewaySupervisorTests
         Assert.Contains(harness.Log.Entries, entry => entry.EventId == AppEventIds.WithdrawnForDrain && entry.Message.StartsWith("nat64 drained by root (kernel upgrade); withdrew", StringComparison.Ordinal));
     }
 
+    // The other service shares the IPv4 pool, so the pool stays announced whichever of the two is drained.
+    [Theory]
+    [InlineData(Service.Nat64, Prefix96, Default4)]
+    [InlineData(Service.Nat44, Default4, Prefix96)]
+    public async Task Start_StateDirectoryHoldsADrain_NeverAnnouncesTheDrainedServicesOwnAndAnnouncesTheOthers(Service drained, string drainedOwn, string othersOwn)
+    {
+        var drainOnDisk = new Drain("root", DateTimeOffset.Parse("2026-11-21T18:00:00Z"), "kernel upgrade");
+        await using var harness = new SupervisorHarness(new Dictionary<Service, Drain> { [drained] = drainOnDisk });
+
+        await harness.RiseAsync();
+
+        harness.AssertSpeakersInSync();
+        Assert.Equal(new HashSet<string> { othersOwn }, harness.OspfHeld);
+        Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
+        Assert.DoesNotContain(harness.Ospf.Calls, call => call.Contains($" {drainedOwn} ", StringComparison.Ordinal));
+        Assert.Equal(drainOnDisk, harness.Supervisor.Snapshot.Drains[drained]);
+        Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[drained].State);
+        Assert.Equal(drainOnDisk, DrainStore.Load(harness.Directory).Drains[drained]);
+    }
+
     [Fact]
     public async Task Undrain_Nat64_AnnouncesItAgain()
     {
@@ -180,10 +200,7 @@ public sealed class GatewaySupervisorTests
     {
         await using var harness = new SupervisorHarness();
         await harness.RiseAsync();
-        foreach (var attraction in await harness.Ospf.GetHeldAsync(TestContext.Current.CancellationToken))
-        {
-            await harness.Ospf.WithdrawAsync(attraction, TestContext.Current.CancellationToken);
-        }
+        harness.Ospf.Restart();
 
         harness.Time.Advance(GatewaySupervisor.ResyncInterval);
         await harness.SettleAsync();
@@ -215,11 +232,11 @@ public sealed class GatewaySupervisorTests
     public async Task SpeakerFailed_NextPass_ReconcilesAgainWithoutWaitingForTheResync()
     {
         await using var harness = new SupervisorHarness();
-        harness.Ospf.AllowChanges = false;
+        harness.Ospf.ChangeFailure = "FRR (vtysh at /run/frr/gw1) refused configuration: % Unknown command";
         await harness.RiseAsync();
-        Assert.NotNull(harness.Supervisor.Snapshot.Speakers["frr-ospf"].Error);
+        Assert.Equal(harness.Ospf.ChangeFailure, harness.Supervisor.Snapshot.Speakers["frr-ospf"].Error);
 
-        harness.Ospf.AllowChanges = true;
+        harness.Ospf.ChangeFailure = null;
         harness.ProbeAll();
         await harness.SettleAsync();
 
@@ -239,6 +256,7 @@ public sealed class GatewaySupervisorTests
 
         await harness.ReloadAsync(keepUplink: true, Service.Nat44, Service.Nat64);
 
+        harness.AssertSpeakersInSync();
         Assert.Equal(new HashSet<string> { Default4, Prefix96 }, harness.OspfHeld);
         Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
         Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[Service.Nat64].State);
@@ -250,11 +268,13 @@ public sealed class GatewaySupervisorTests
     {
         await using var harness = new SupervisorHarness();
         await harness.RiseAsync();
-        harness.Ospf.Calls.Clear();
+        harness.Ospf.ForgetCalls();
         harness.Bgp.AllowChanges = false;
 
         await harness.ReloadAsync(keepUplink: true, Service.Nat44);
 
+        harness.AssertSpeakersInSync();
+        Assert.StartsWith($"withdraw ospf6 {Prefix96} ", Assert.Single(harness.Ospf.Calls), StringComparison.Ordinal);
         Assert.Equal(new HashSet<string> { Default4 }, harness.OspfHeld);
         Assert.Equal(new HashSet<string> { PoolText }, harness.BgpHeld);
         Assert.Equal(HealthState.Up, harness.Supervisor.Snapshot.Services[Service.Nat44].State);

@@ -3,6 +3,7 @@ using Border.App.State;
 using Border.App.Supervision;
 using Border.Routing.Attractions;
 using Border.Routing.Health;
+using Border.Routing.Policy;
 using Border.Routing.Reconciliation;
 using Border.Tests.Nat.Fakes;
 using Border.Tests.Routing.Reconciliation;
@@ -12,7 +13,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Border.Tests.App.Supervision;
 
 /// <summary>A supervisor over nat44 (nftables) and nat64 (tayga + nftables) sharing the IPv4 pool, with fake
-/// speakers, a fake clock and a drain store in a temporary directory; rise 2, fall 2.</summary>
+/// speakers, a fake clock and a drain store in a temporary directory; rise 2, fall 2. Disposing fails the test on
+/// any impossible call a speaker recorded.</summary>
 internal sealed class SupervisorHarness : IAsyncDisposable
 {
     public const string Nft = "nft-table";
@@ -27,8 +29,24 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     private Task loop;
 
     public SupervisorHarness(params Attraction[] staleAtOspf)
+        : this(new Dictionary<Service, Drain>(), staleAtOspf)
+    {
+    }
+
+    /// <param name="drainsOnDisk">The drains an earlier run left in the state directory; the real drain store
+    /// writes them there before the supervisor starts.</param>
+    /// <param name="staleAtOspf">What an earlier run left announced at OSPF.</param>
+    public SupervisorHarness(IReadOnlyDictionary<Service, Drain> drainsOnDisk, params Attraction[] staleAtOspf)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("border-supervisor-").FullName;
+        var earlierRun = DrainStore.Load(Directory);
+        foreach (var (service, drain) in drainsOnDisk)
+        {
+            earlierRun.Drain(service, drain);
+        }
+
+        Ospf = new FakeSpeaker("frr-ospf", RoutingProtocol.Ospf, Impossible);
+        Bgp = new FakeSpeaker("gobgp", RoutingProtocol.Bgp, Impossible);
         Ospf.Hold(staleAtOspf);
         var catalog = AttractionCatalog.Build(new AttractionCatalogOptions
         {
@@ -55,9 +73,12 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-11-22T10:00:00Z"));
 
-    public FakeSpeaker Ospf { get; } = new("frr-ospf", RoutingProtocol.Ospf);
+    /// <summary>What the speakers refused as impossible; disposing fails the test on any left unreported.</summary>
+    public ImpossibleCalls Impossible { get; } = new();
 
-    public FakeSpeaker Bgp { get; } = new("gobgp", RoutingProtocol.Bgp);
+    public FakeSpeaker Ospf { get; }
+
+    public FakeSpeaker Bgp { get; }
 
     public RecordingLogger<GatewaySupervisor> Log { get; } = new();
 
@@ -81,6 +102,14 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         Probe(Nft, true, Service.Nat44, Service.Nat64);
         Probe(TaygaData, true, Service.Nat64);
         Supervisor.Report(new CheckReport([], new CheckResult(Uplink, uplinkHealthy, uplinkHealthy ? "established, default received" : "session 198.51.100.129 Idle", Time.GetUtcNow(), TimeSpan.Zero), IsEvent: false));
+    }
+
+    /// <summary>Fails the test on a change a speaker refused as impossible, and on a speaker error the last
+    /// reconcile left in status.</summary>
+    public void AssertSpeakersInSync()
+    {
+        Impossible.AssertNone();
+        Assert.All(Supervisor.Snapshot.Speakers, speaker => Assert.True(speaker.Value.Error is null, $"{speaker.Key}: {speaker.Value.Error}"));
     }
 
     /// <summary>Waits until every report queued so far has been through a pass and its reconcile.</summary>
@@ -114,6 +143,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         Supervisor.Dispose();
         running.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
+        Impossible.AssertNone();
     }
 
     private (GatewaySupervisor Supervisor, Task Loop) Start(HealthHandover? handover)
@@ -130,5 +160,5 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     }
 
     private static HashSet<string> Held(FakeSpeaker speaker) =>
-        speaker.GetHeldAsync(CancellationToken.None).Result.Select(attraction => attraction.Prefix.ToString()).ToHashSet();
+        speaker.Held.Select(attraction => attraction.Prefix.ToString()).ToHashSet();
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Border.Tests.Nat.Nftables;
 
-public sealed class NftablesEngineTests
+public sealed class NftablesEngineTests : IDisposable
 {
     private static readonly NftablesOptions Options = new()
     {
@@ -15,20 +15,23 @@ public sealed class NftablesEngineTests
         SourceNats = [new SourceNat("nat44", [IPNetwork.Parse("198.51.100.0/25")], IPNetwork.Parse("192.0.2.0/30"))],
     };
 
+    private readonly ImpossibleCalls impossible = new();
+
     [Fact]
     public async Task Apply_TableMissing_AppliesWholeScriptOnce()
     {
-        var nft = new FakeNftables { AllowApply = true };
+        var nft = new FakeNftables(impossible) { AllowApply = true };
 
         await Engine(nft).ApplyAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal([NftRulesetRenderer.RenderScript(Options)], nft.Applied);
+        Assert.Equal(NftRulesetRenderer.RenderTable(Options), nft.Live);
     }
 
     [Fact]
     public async Task Apply_TableAlreadyAsRendered_AppliesNothing()
     {
-        var nft = new FakeNftables { Live = NftRulesetRenderer.RenderTable(Options) };
+        var nft = new FakeNftables(impossible) { Live = NftRulesetRenderer.RenderTable(Options) };
 
         await Engine(nft).ApplyAsync(TestContext.Current.CancellationToken);
 
@@ -38,7 +41,7 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task Apply_NftRefuses_ThrowsWithStderr()
     {
-        var nft = new FakeNftables { AllowApply = true, Refusal = "Error: Could not process rule: No such file or directory" };
+        var nft = new FakeNftables(impossible) { AllowApply = true, Refusal = "Error: Could not process rule: No such file or directory" };
 
         var failure = await Assert.ThrowsAsync<CommandFailedException>(() => Engine(nft).ApplyAsync(TestContext.Current.CancellationToken));
 
@@ -48,7 +51,7 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task Probe_TableEdited_FailsWithDifferencePublishesEventAndReapplies()
     {
-        var nft = new FakeNftables { Live = NftRulesetRenderer.RenderTable(Options).Replace("ct state invalid drop\n", "", StringComparison.Ordinal), AllowApply = true };
+        var nft = new FakeNftables(impossible) { Live = NftRulesetRenderer.RenderTable(Options).Replace("ct state invalid drop\n", "", StringComparison.Ordinal), AllowApply = true };
         var engine = Engine(nft);
 
         var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
@@ -65,7 +68,7 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task Probe_TableMatches_PassesWithoutApplying()
     {
-        var nft = new FakeNftables { Live = NftRulesetRenderer.RenderTable(Options) };
+        var nft = new FakeNftables(impossible) { Live = NftRulesetRenderer.RenderTable(Options) };
         var engine = Engine(nft);
 
         var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
@@ -79,7 +82,7 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task Probe_NftCannotRun_FailsWithItsReason()
     {
-        var nft = new FakeNftables { ListFailure = "/usr/sbin/nft could not start: No such file or directory" };
+        var nft = new FakeNftables(impossible) { ListFailure = "/usr/sbin/nft could not start: No such file or directory" };
 
         var result = await Engine(nft).Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
 
@@ -147,7 +150,7 @@ public sealed class NftablesEngineTests
     [Fact]
     public async Task Probe_HealFailedThenTableMendedBySomeoneElse_PublishesTheRecovery()
     {
-        var nft = new FakeNftables { AllowApply = true, Refusal = "Error: Could not process rule: No such file or directory" };
+        var nft = new FakeNftables(impossible) { AllowApply = true, Refusal = "Error: Could not process rule: No such file or directory" };
         var engine = Engine(nft);
         Assert.False((await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken)).Healthy);
         Assert.True(engine.Events.TryRead(out var fault));
@@ -162,10 +165,12 @@ public sealed class NftablesEngineTests
         Assert.Empty(nft.Applied);
     }
 
+    public void Dispose() => impossible.AssertNone();
+
     /// <summary>An engine that has applied its table once, with the fakes behind it.</summary>
-    private static async Task<(FakeNftables Nft, FakeTableWatcher Watcher, NftablesEngine Engine)> AppliedAsync()
+    private async Task<(FakeNftables Nft, FakeTableWatcher Watcher, NftablesEngine Engine)> AppliedAsync()
     {
-        var nft = new FakeNftables { AllowApply = true };
+        var nft = new FakeNftables(impossible) { AllowApply = true };
         var watcher = new FakeTableWatcher();
         var engine = Engine(nft, watcher);
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
@@ -193,39 +198,6 @@ public sealed class NftablesEngineTests
             public void Dispose()
             {
             }
-        }
-    }
-
-    /// <summary>One table in memory; applying replaces it. Fails loudly on an apply the test did not allow.</summary>
-    private sealed class FakeNftables : INftables
-    {
-        public string? Live { get; set; }
-
-        public bool AllowApply { get; set; }
-
-        public string? Refusal { get; set; }
-
-        public string? ListFailure { get; init; }
-
-        public List<string> Applied { get; } = [];
-
-        public Task ApplyAsync(string script, CancellationToken cancellationToken)
-        {
-            Assert.True(AllowApply, "the engine applied a ruleset when it should not have");
-            if (Refusal is not null)
-            {
-                throw new CommandFailedException($"nft -f - exited with code 1: {Refusal}");
-            }
-
-            Applied.Add(script);
-            Live = NftRulesetRenderer.RenderTable(Options);
-            return Task.CompletedTask;
-        }
-
-        public Task<string?> ListTableAsync(string family, string table, CancellationToken cancellationToken)
-        {
-            Assert.Equal(("inet", "border"), (family, table));
-            return ListFailure is null ? Task.FromResult(Live) : throw new CommandFailedException(ListFailure);
         }
     }
 }

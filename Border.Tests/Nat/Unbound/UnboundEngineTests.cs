@@ -18,11 +18,12 @@ public sealed class UnboundEngineTests : IDisposable
 
     private readonly string directory = Directory.CreateTempSubdirectory("border-unbound-").FullName;
     private readonly FakeAnycastLinks links = new();
+    private readonly ImpossibleCalls impossible = new();
 
     [Fact]
     public async Task Apply_FirstTime_AddsAnycastChecksAndRestartsToOpenTheInterfaces()
     {
-        var control = new FakeUnboundControl();
+        var control = new FakeUnboundControl(impossible);
 
         await Engine(control).ApplyAsync(TestContext.Current.CancellationToken);
 
@@ -36,10 +37,10 @@ public sealed class UnboundEngineTests : IDisposable
     public async Task Apply_SnippetUnchanged_NoCheckNoReloadNoAddressChange()
     {
         await WriteSnippetAsync(UnboundSnippetRenderer.Render(Options));
-        var control = new FakeUnboundControl();
+        var control = new FakeUnboundControl(impossible);
         await Engine(control).ApplyAsync(TestContext.Current.CancellationToken);
         links.Changes.Clear();
-        control.Calls.Clear();
+        control.ForgetCalls();
 
         await Engine(control).ApplyAsync(TestContext.Current.CancellationToken);
 
@@ -51,7 +52,7 @@ public sealed class UnboundEngineTests : IDisposable
     public async Task Apply_SameInterfacesOtherSettings_ReloadsKeepingTheCache()
     {
         await WriteSnippetAsync(UnboundSnippetRenderer.Render(Options with { SynthesizeAll = true }));
-        var control = new FakeUnboundControl();
+        var control = new FakeUnboundControl(impossible);
 
         await Engine(control).ApplyAsync(TestContext.Current.CancellationToken);
 
@@ -62,7 +63,7 @@ public sealed class UnboundEngineTests : IDisposable
     public async Task Apply_KeepCacheRefused_FallsBackToFullReload()
     {
         await WriteSnippetAsync(UnboundSnippetRenderer.Render(Options with { SynthesizeAll = true }));
-        var control = new FakeUnboundControl { RefuseKeepCache = true };
+        var control = new FakeUnboundControl(impossible) { RefuseKeepCache = true };
 
         await Engine(control).ApplyAsync(TestContext.Current.CancellationToken);
 
@@ -70,11 +71,23 @@ public sealed class UnboundEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Apply_UnboundStopped_FailsWithUnboundControlsAnswer()
+    {
+        await WriteSnippetAsync(UnboundSnippetRenderer.Render(Options with { SynthesizeAll = true }));
+        var control = new FakeUnboundControl(impossible) { ServiceRunning = false };
+
+        var failure = await Assert.ThrowsAsync<CommandFailedException>(() => Engine(control).ApplyAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal("unbound-control reload exited with code 1: error: connect: Connection refused for 127.0.0.1 port 8953", failure.Message);
+        Assert.Equal(["checkconf", "reload_keep_cache", "reload"], control.Calls);
+    }
+
+    [Fact]
     public async Task Apply_CheckFails_OldSnippetBackNoReloadAndCheckersWordsInTheError()
     {
         var old = UnboundSnippetRenderer.Render(Options with { SynthesizeAll = true });
         await WriteSnippetAsync(old);
-        var control = new FakeUnboundControl { CheckFailure = "unbound-checkconf exited with code 1: cannot parse forward zone name bad..example." };
+        var control = new FakeUnboundControl(impossible) { CheckFailure = "unbound-checkconf exited with code 1: cannot parse forward zone name bad..example." };
 
         var failure = await Assert.ThrowsAsync<CommandFailedException>(() => Engine(control).ApplyAsync(TestContext.Current.CancellationToken));
 
@@ -86,7 +99,7 @@ public sealed class UnboundEngineTests : IDisposable
     [Fact]
     public async Task Apply_CheckFailsOnFirstSnippet_NoSnippetLeft()
     {
-        var control = new FakeUnboundControl { CheckFailure = "unbound-checkconf exited with code 1: syntax error" };
+        var control = new FakeUnboundControl(impossible) { CheckFailure = "unbound-checkconf exited with code 1: syntax error" };
 
         await Assert.ThrowsAsync<CommandFailedException>(() => Engine(control).ApplyAsync(TestContext.Current.CancellationToken));
 
@@ -98,7 +111,7 @@ public sealed class UnboundEngineTests : IDisposable
     {
         links.Links["border-dns"] = [IPNetwork.Parse("198.51.100.54/32"), IPNetwork.Parse("198.51.100.53/32")];
 
-        await Engine(new FakeUnboundControl()).ApplyAsync(TestContext.Current.CancellationToken);
+        await Engine(new FakeUnboundControl(impossible)).ApplyAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(["add 2001:db8:d78:500::1:0/128", "delete 198.51.100.54/32"], links.Changes);
     }
@@ -106,10 +119,10 @@ public sealed class UnboundEngineTests : IDisposable
     [Fact]
     public async Task Disable_Applied_RemovesSnippetReloadsAndDeletesAnycastInterface()
     {
-        var control = new FakeUnboundControl();
+        var control = new FakeUnboundControl(impossible);
         var engine = Engine(control);
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
-        control.Calls.Clear();
+        control.ForgetCalls();
 
         await engine.DisableAsync(TestContext.Current.CancellationToken);
 
@@ -121,7 +134,7 @@ public sealed class UnboundEngineTests : IDisposable
     [Fact]
     public async Task ReadBack_AnycastAddressRemovedBySomeone_SaysWhichIsMissing()
     {
-        var engine = Engine(new FakeUnboundControl());
+        var engine = Engine(new FakeUnboundControl(impossible));
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
         links.Links["border-dns"].Remove(IPNetwork.Parse("2001:db8:d78:500::1:0/128"));
 
@@ -134,7 +147,7 @@ public sealed class UnboundEngineTests : IDisposable
     [Fact]
     public async Task Apply_RunChild_WritesTheMainConfigChecksAndStartsUnboundAsItsChild()
     {
-        var control = new FakeUnboundControl { Running = false };
+        var control = new FakeUnboundControl(impossible) { ServiceRunning = false };
         await using var engine = ChildEngine(control);
 
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
@@ -150,14 +163,13 @@ public sealed class UnboundEngineTests : IDisposable
     [Fact]
     public async Task Apply_RunChildSnippetAndConfigUnchanged_ChecksAndStartsTheChildOfANewDaemon()
     {
-        var control = new FakeUnboundControl { Running = false };
+        var control = new FakeUnboundControl(impossible) { ServiceRunning = false };
         await using (var first = ChildEngine(control))
         {
             await first.ApplyAsync(TestContext.Current.CancellationToken);
         }
 
-        control.Calls.Clear();
-        control.Running = false;
+        control.ForgetCalls();
         await using var second = ChildEngine(control);
 
         await second.ApplyAsync(TestContext.Current.CancellationToken);
@@ -169,11 +181,11 @@ public sealed class UnboundEngineTests : IDisposable
     [Fact]
     public async Task Apply_RunChildListenAddressesChanged_EndsTheChildForANewOneAtOnce()
     {
-        var control = new FakeUnboundControl { Running = false };
+        var control = new FakeUnboundControl(impossible) { ServiceRunning = false };
         await using var engine = ChildEngine(control);
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
         await WriteSnippetAsync(UnboundSnippetRenderer.Render(Options with { ListenAddresses = [IPAddress.Parse("198.51.100.54")] }));
-        control.Calls.Clear();
+        control.ForgetCalls();
 
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
 
@@ -186,7 +198,7 @@ public sealed class UnboundEngineTests : IDisposable
     [Fact]
     public async Task ChildExits_RunChild_PublishesTheExitAtOnceAndStartsAnotherAfterTheDelay()
     {
-        var control = new FakeUnboundControl { Running = false };
+        var control = new FakeUnboundControl(impossible) { ServiceRunning = false };
         await using var engine = ChildEngine(control);
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
         var started = await engine.Events.ReadAsync(TestContext.Current.CancellationToken);
@@ -200,7 +212,11 @@ public sealed class UnboundEngineTests : IDisposable
         Assert.Equal(("unbound-process", true, "unbound running (pid 2)"), (restarted.Check, restarted.Healthy, restarted.Reason));
     }
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(directory, recursive: true);
+        impossible.AssertNone();
+    }
 
     private string MainConfigPath => Path.Combine(directory, "unbound.conf");
 

@@ -7,27 +7,80 @@ using Border.Tests.Nat.Tayga;
 
 namespace Border.Tests.Nat.Unbound;
 
-/// <summary>An Unbound that records each control call; it runs until stopped and answers status only while running.</summary>
-internal sealed class FakeUnboundControl : IUnboundControl
+/// <summary>An Unbound that records each control call and answers as unbound-control does: only while a server runs.
+/// Safe to read while the engine's child supervisor starts children in the background.</summary>
+/// <remarks>The server runs while the system's Unbound is started (<see cref="ServiceRunning"/>) or while one of the
+/// children <see cref="Run"/> started has not exited. Status, reload and stop fail with unbound-control's refusal
+/// when no server runs. Starting a child before its main config exists, or while another child still runs (it could
+/// not bind the interfaces), is an impossible call.</remarks>
+internal sealed class FakeUnboundControl(ImpossibleCalls impossible) : IUnboundControl
 {
-    public List<string> Calls { get; } = [];
+    private readonly Lock gate = new();
+    private readonly List<string> calls = [];
+    private readonly List<FakeChild> children = [];
+    private bool serviceRunning = true;
 
-    /// <summary>Whether Unbound answers on its control interface; a child Unbound answers only once it was run.</summary>
-    public bool Running { get; set; } = true;
+    /// <summary>The calls so far, oldest first.</summary>
+    public IReadOnlyList<string> Calls
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. calls];
+            }
+        }
+    }
+
+    /// <summary>The children <see cref="Run"/> started, oldest first; the test ends them at will.</summary>
+    public IReadOnlyList<FakeChild> Children
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. children];
+            }
+        }
+    }
+
+    /// <summary>Whether the system's Unbound runs; off where border runs Unbound as its child.</summary>
+    public bool ServiceRunning
+    {
+        get
+        {
+            lock (gate)
+            {
+                return serviceRunning;
+            }
+        }
+
+        init => serviceRunning = value;
+    }
 
     public string? CheckFailure { get; init; }
 
     public bool RefuseKeepCache { get; init; }
 
+    public void ForgetCalls()
+    {
+        lock (gate)
+        {
+            calls.Clear();
+        }
+    }
+
     public Task CheckConfigAsync(string configPath, CancellationToken cancellationToken)
     {
-        Calls.Add("checkconf");
+        Record("checkconf");
         return CheckFailure is null ? Task.CompletedTask : throw new CommandFailedException(CheckFailure);
     }
 
     public Task ReloadAsync(string configPath, bool keepCache, CancellationToken cancellationToken)
     {
-        Calls.Add(keepCache ? "reload_keep_cache" : "reload");
+        var command = keepCache ? "reload_keep_cache" : "reload";
+        Record(command);
+        ThrowUnlessServing(command);
         return keepCache && RefuseKeepCache
             ? throw new CommandFailedException("unbound-control reload_keep_cache exited with code 1: error could not keep cache")
             : Task.CompletedTask;
@@ -35,38 +88,77 @@ internal sealed class FakeUnboundControl : IUnboundControl
 
     public Task StatusAsync(string configPath, CancellationToken cancellationToken)
     {
-        Calls.Add("status");
-        return Running ? Task.CompletedTask : throw new CommandFailedException("unbound-control status exited with code 1: connect: Connection refused");
+        Record("status");
+        ThrowUnlessServing("status");
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(string configPath, CancellationToken cancellationToken)
     {
-        Calls.Add("stop");
-        Running = false;
+        Record("stop");
+        ThrowUnlessServing("stop");
+        lock (gate)
+        {
+            serviceRunning = false;
+        }
+
         return Task.CompletedTask;
     }
 
     public Task StartAsync(IReadOnlyList<string> startCommand, CancellationToken cancellationToken)
     {
-        Calls.Add("start " + string.Join(' ', startCommand));
-        Running = true;
+        lock (gate)
+        {
+            calls.Add("start " + string.Join(' ', startCommand));
+            serviceRunning = true;
+        }
+
         return Task.CompletedTask;
     }
 
-    /// <summary>The children <see cref="Run"/> started, oldest first; the test ends them at will.</summary>
-    public List<FakeChild> Children { get; } = [];
-
     public IChildProcess Run(string configPath, Action<string> onOutputLine)
     {
-        Assert.True(File.Exists(configPath), $"unbound started before its main config {configPath} was written");
-        lock (Children)
+        lock (gate)
         {
-            Calls.Add("run");
-            Running = true;
-            var child = new FakeChild(Children.Count + 1);
-            Children.Add(child);
+            calls.Add("run");
+            if (!File.Exists(configPath))
+            {
+                throw impossible.Refuse($"unbound: started before its main config {configPath} was written");
+            }
+
+            if (children.Any(Runs))
+            {
+                throw impossible.Refuse("unbound: a second child started while the first still runs; it could not bind the interfaces");
+            }
+
+            var child = new FakeChild(children.Count + 1);
+            children.Add(child);
             return child;
         }
+    }
+
+    private static bool Runs(FakeChild child) => !child.Exited.IsCompleted;
+
+    private void Record(string call)
+    {
+        lock (gate)
+        {
+            calls.Add(call);
+        }
+    }
+
+    /// <summary>unbound-control's answer when no server listens on the control interface.</summary>
+    private void ThrowUnlessServing(string command)
+    {
+        lock (gate)
+        {
+            if (serviceRunning || children.Any(Runs))
+            {
+                return;
+            }
+        }
+
+        throw new CommandFailedException($"unbound-control {command} exited with code 1: error: connect: Connection refused for 127.0.0.1 port 8953");
     }
 }
 
