@@ -6,6 +6,9 @@ namespace Border.Routing.Processes;
 /// <summary>Runs commands as child processes, with a timeout that kills the whole process tree.</summary>
 public sealed class ProcessCommandRunner : ICommandRunner
 {
+    /// <summary>How long a killed child may take to exit before the runner gives up waiting for it.</summary>
+    private static readonly TimeSpan ReapTimeout = TimeSpan.FromSeconds(5);
+
     /// <inheritdoc/>
     public async Task<CommandResult> RunAsync(
         string program,
@@ -53,14 +56,33 @@ public sealed class ProcessCommandRunner : ICommandRunner
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            process.Kill(entireProcessTree: true);
+            await KillAsync(process, program, arguments).ConfigureAwait(false);
             throw new CommandFailedException(
                 $"{CommandRunnerExtensions.Describe(program, arguments)} did not finish within {timeout.TotalMilliseconds:0} ms and was killed");
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            await KillAsync(process, program, arguments).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Kills the child's whole tree and waits until the child is reaped, so that whoever hears of the
+    /// timeout or the cancellation next (a retry, a restart of the same tool) never finds it still running or
+    /// a zombie.</summary>
+    private static async Task KillAsync(Process process, string program, IReadOnlyList<string> arguments)
+    {
+        process.Kill(entireProcessTree: true);
+        using var reaped = new CancellationTokenSource(ReapTimeout);
+        try
+        {
+            await process.WaitForExitAsync(reaped.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (reaped.IsCancellationRequested)
+        {
+            // Only a process stuck in the kernel (state D) outlives SIGKILL this long; a caller must hear of it.
+            throw new CommandFailedException(
+                $"{CommandRunnerExtensions.Describe(program, arguments)} (pid {process.Id}) was killed but had not exited {ReapTimeout.TotalSeconds:0} s later");
         }
     }
 }
