@@ -162,7 +162,7 @@ public sealed class FaultMatrixTests(SupervisorLab lab, ITestOutputHelper output
     public async Task BorderRestarted_WhileNat64Drained_DrainHoldsAndCoreNeverSeesGw1sPrefixAgain_UndrainBringsItBack()
     {
         var before = await RequireBothHealthyAsync();
-        using var monitor = CoreRouteMonitor.Start();
+        await using var monitor = await CoreRouteMonitor.StartAsync(lab);
         var restarted = before.Pid;
 
         var drain = await lab.BorderCliAsync(Gateway, "drain", "--service", "nat64", "--reason", "fault matrix");

@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Border.Tests.Integration.Faults;
 
 namespace Border.Tests.Integration.Supervisor;
 
@@ -16,10 +15,6 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
     private static readonly string Gw1Config = Path.Combine(SupervisorLab.Root, "gw1", "border.json");
     private static readonly string Gw1Log = Path.Combine(SupervisorLab.Root, "gw1", "border.log");
 
-    /// <summary>Routes core gets only from the test, marking the start and the end of what the monitor saw.</summary>
-    private const string StartMarker = "2001:db8:d78:5fe::/64";
-    private const string EndMarker = "2001:db8:d78:5ff::/64";
-
     [Fact]
     public async Task Reload_SameConfigAndARewrittenOne_CoreSeesNoWithdrawalAndNothingRisesAgain()
     {
@@ -29,6 +24,7 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
         {
             // The daemon may run a text an earlier test gave it: make it the file's, then watch.
             Assert.True((await lab.BorderCliAsync("gw1", "reload")).Succeeded);
+            var before = await BaselineAsync();
             await using var monitor = await CoreRouteMonitor.StartAsync(lab);
 
             var same = await lab.BorderCliAsync("gw1", "reload");
@@ -40,14 +36,8 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
             var rewritten = await lab.BorderCliAsync("gw1", "reload");
             Assert.True(rewritten.Succeeded, rewritten.StandardError);
             Assert.Equal($"{Gw1Config}: reloaded; nftables kept running (unchanged); tayga kept running (unchanged); unbound kept running (unchanged)", rewritten.StandardOutput.Trim());
-            var status = await lab.BorderCliAsync("gw1", "status");
-            Assert.True(status.Succeeded, status.StandardError);
 
-            var seen = await monitor.StopAsync();
-            output.WriteLine($"core's route events during the reloads:\n{string.Join('\n', seen)}");
-            Assert.DoesNotContain(seen, line => line.StartsWith("Deleted", StringComparison.Ordinal) && !line.Contains(EndMarker, StringComparison.Ordinal));
-            Assert.Contains("nat64    nftables + tayga  up", status.StandardOutput, StringComparison.Ordinal);
-            Assert.Equal(Both, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
+            await AssertNothingChangesAsync(monitor, before);
             Assert.True(await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"), "upstream lost gw1's pool over the reload");
             Assert.Contains(await LogLinesAsync(), line => line.Contains("reload: nat64 keeps its health and announcements (unchanged)", StringComparison.Ordinal));
         }
@@ -63,7 +53,7 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
         await RequireLabAsync();
         var original = await File.ReadAllTextAsync(Gw1Config, TestContext.Current.CancellationToken);
         var pid = lab.BorderPid("gw1");
-        var before = await lab.BorderCliAsync("gw1", "status", "--json");
+        var before = await BaselineAsync();
         try
         {
             await using var monitor = await CoreRouteMonitor.StartAsync(lab);
@@ -74,13 +64,8 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
             Assert.False(reload.Succeeded, "border reload accepted a config with an error");
             Assert.Contains("reload refused, the running config stays", reload.StandardError, StringComparison.Ordinal);
             Assert.Contains("nat64.prefix 2001:db8:d78:564::/33", reload.StandardError, StringComparison.Ordinal);
-            var after = await lab.BorderCliAsync("gw1", "status", "--json");
-            Assert.True(after.Succeeded, after.StandardError);
-            var seen = await monitor.StopAsync();
-            Assert.DoesNotContain(seen, line => line.StartsWith("Deleted", StringComparison.Ordinal) && !line.Contains(EndMarker, StringComparison.Ordinal));
+            await AssertNothingChangesAsync(monitor, before);
             Assert.True(IsAlive(pid), "border died after a refused reload");
-            Assert.Equal(ServicesAndAttractions(before.StandardOutput), ServicesAndAttractions(after.StandardOutput));
-            Assert.Equal(Both, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
             Assert.Contains(await LogLinesAsync(), line => line.Contains("reload refused, the running config stays", StringComparison.Ordinal) && line.Contains("nat64.prefix", StringComparison.Ordinal));
         }
         finally
@@ -95,6 +80,7 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
         await RequireLabAsync();
         var original = await File.ReadAllTextAsync(Gw1Config, TestContext.Current.CancellationToken);
         var pid = lab.BorderPid("gw1");
+        var before = await BaselineAsync();
         try
         {
             await using var monitor = await CoreRouteMonitor.StartAsync(lab);
@@ -109,11 +95,8 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
             await lab.InNamespaceAsync("gw1", "kill", "-HUP", pid.ToString(CultureInfo.InvariantCulture));
             var done = await WaitForLogAsync(logged, "reload: now supervising with");
             Assert.Contains("nftables kept running (unchanged); tayga kept running (unchanged)", done, StringComparison.Ordinal);
-            var status = await lab.BorderCliAsync("gw1", "status");
-            Assert.True(status.Succeeded, status.StandardError);
 
-            var seen = await monitor.StopAsync();
-            Assert.DoesNotContain(seen, line => line.StartsWith("Deleted", StringComparison.Ordinal) && !line.Contains(EndMarker, StringComparison.Ordinal));
+            await AssertNothingChangesAsync(monitor, before);
             Assert.True(IsAlive(pid), "border died on SIGHUP");
             Assert.Equal(Both, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
         }
@@ -206,7 +189,56 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
         Assert.Equal(Both, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
     }
 
-    private Task RequireLabAsync() => lab.RequireBothAnnouncingAsync();
+    /// <summary>Both gateways announcing, ::/0 too: the reload tests judge every change of core's table, so nothing a
+    /// test before left converging may arrive while they watch.</summary>
+    private async Task RequireLabAsync()
+    {
+        await lab.RequireBothAnnouncingAsync();
+        await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync("::/0")).SetEquals(Both), Converge, "both gateways' ::/0 at core");
+    }
+
+    /// <summary>Watches core's tables and gw1's status for as long as a wrong announcement or withdrawal could take to
+    /// reach core after what the test just did: core's tables do not change at all, gw1's status stays as it was
+    /// (every service up, every attraction announced and held at its speaker), and its engines keep running.</summary>
+    private async Task AssertNothingChangesAsync(CoreRouteMonitor monitor, Baseline before)
+    {
+        var expected = ServicesAndAttractions(before.Status);
+        AssertAllServing(before.Status);
+        var (tayga, unbound, window) = (lab.TaygaPid("gw1"), lab.UnboundPid("gw1"), before.Window);
+        var polls = await window.HoldsThroughoutAsync(async () => Assert.Equal(expected, ServicesAndAttractions(await StatusJsonAsync())));
+
+        var seen = await monitor.StopAsync();
+        output.WriteLine($"watched core and gw1's status for {window} ({polls} polls); core's route changes:\n{string.Join('\n', seen)}");
+        Assert.Empty(seen);
+        Assert.Equal(tayga, lab.TaygaPid("gw1"));
+        Assert.Equal(unbound, lab.UnboundPid("gw1"));
+        Assert.Equal(Both, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
+    }
+
+    /// <summary>gw1's status and the window read while gw1's config file is still the one it runs.</summary>
+    private async Task<Baseline> BaselineAsync() => new(await StatusJsonAsync(), await CoreReachWindow.ReadAsync("gw1"));
+
+    private async Task<string> StatusJsonAsync()
+    {
+        var status = await lab.BorderCliAsync("gw1", "status", "--json");
+        Assert.True(status.Succeeded, status.StandardError);
+        return status.StandardOutput;
+    }
+
+    private static void AssertAllServing(string statusJson)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(statusJson);
+        foreach (var service in document.RootElement.GetProperty("services").EnumerateArray())
+        {
+            Assert.True(service.GetProperty("health").GetString() == "up", $"gw1's {service.GetProperty("name")} is not up before the test acts: {service}");
+        }
+
+        foreach (var attraction in document.RootElement.GetProperty("attractions").EnumerateArray())
+        {
+            var held = attraction.GetProperty("announce").GetBoolean() && attraction.GetProperty("speakers").EnumerateObject().All(speaker => speaker.Value.GetBoolean());
+            Assert.True(held, $"gw1 does not hold {attraction.GetProperty("prefix")} at every speaker before the test acts: {attraction}");
+        }
+    }
 
     /// <summary>Puts gw1's config back and has its daemon run it, so the next test finds the lab as it was.</summary>
     private async Task RestoreAsync(string original)
@@ -285,6 +317,8 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
         return string.Join('\n', services.Concat(attractions));
     }
 
+    private sealed record Baseline(string Status, CoreReachWindow Window);
+
     private static async Task<Socket> ConnectAsync(string path)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -309,70 +343,5 @@ public sealed class DaemonLabTests(SupervisorLab lab, ITestOutputHelper output) 
         }
 
         return await Border.Tests.App.Control.ControlSocketTests.ReadLineAsync(socket);
-    }
-
-    /// <summary><c>ip monitor route nexthop</c> in core, framed by two marker routes the test adds itself: the first
-    /// shows the monitor is listening, the second's deletion that it has printed everything before it.</summary>
-    private sealed class CoreRouteMonitor : IAsyncDisposable
-    {
-        private readonly SupervisorLab lab;
-        private readonly Process process;
-        private readonly ConcurrentQueue<string> lines = new();
-
-        private CoreRouteMonitor(SupervisorLab lab, Process process)
-        {
-            this.lab = lab;
-            this.process = process;
-            process.OutputDataReceived += (_, line) =>
-            {
-                if (line.Data is not null)
-                {
-                    lines.Enqueue(line.Data);
-                }
-            };
-            process.BeginOutputReadLine();
-        }
-
-        public static async Task<CoreRouteMonitor> StartAsync(SupervisorLab lab)
-        {
-            var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var argument in (string[])["netns", "exec", $"{SupervisorLab.Name}-core", "ip", "monitor", "route", "nexthop"])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var monitor = new CoreRouteMonitor(lab, Process.Start(start)!);
-            await SupervisorLab.WaitUntilAsync(
-                async () =>
-                {
-                    await lab.InNamespaceAsync("core", "ip", "-6", "route", "del", "blackhole", StartMarker);
-                    await lab.InNamespaceAsync("core", "ip", "-6", "route", "add", "blackhole", StartMarker);
-                    return monitor.lines.Any(line => !line.StartsWith("Deleted", StringComparison.Ordinal) && line.Contains(StartMarker, StringComparison.Ordinal));
-                },
-                TimeSpan.FromSeconds(10),
-                "core's route monitor to start listening");
-            return monitor;
-        }
-
-        /// <summary>Ends the monitor once it has seen the end marker; returns what it saw in between.</summary>
-        public async Task<IReadOnlyList<string>> StopAsync()
-        {
-            await lab.InNamespaceAsync("core", "ip", "-6", "route", "add", "blackhole", EndMarker);
-            await lab.InNamespaceAsync("core", "ip", "-6", "route", "del", "blackhole", EndMarker);
-            await SupervisorLab.WaitUntilAsync(
-                () => Task.FromResult(lines.Any(line => line.StartsWith("Deleted", StringComparison.Ordinal) && line.Contains(EndMarker, StringComparison.Ordinal))),
-                TimeSpan.FromSeconds(10),
-                "core's route monitor to see the end marker");
-            var seen = lines.ToList();
-            return seen[(seen.FindLastIndex(line => line.Contains(StartMarker, StringComparison.Ordinal)) + 1)..];
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-            process.Dispose();
-            await lab.InNamespaceAsync("core", "ip", "-6", "route", "del", "blackhole", StartMarker);
-        }
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Border.Tests.Integration.Faults;
+
 namespace Border.Tests.Integration.Supervisor;
 
 /// <summary>The done-when points against the real lab: core's routing table and upstream's BGP table are the judges.</summary>
@@ -106,14 +109,23 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
             await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync(SupervisorLab.Nat64Prefix)).SetEquals(Gw2Only), Converge, "core to lose gw1's /96 after the drain");
             Assert.True(await lab.UpstreamHasAsync("192.0.2.0/30", "203.0.113.2"), "the pool nat44 still serves was withdrawn");
 
+            await using var monitor = await CoreRouteMonitor.StartAsync(lab);
             await lab.LabBorderAsync("stop", "gw1");
             await SupervisorLab.WaitUntilAsync(async () => !(await lab.CorePathsAsync("0.0.0.0/0")).Contains("gw1"), Converge, "a clean stop to withdraw gw1's default");
             await lab.LabBorderAsync("start", "gw1");
             await SupervisorLab.WaitUntilAsync(async () => (await lab.CorePathsAsync("0.0.0.0/0")).SetEquals(Both), Converge, "restarted gw1 to announce its default after rise");
-            Assert.Equal(Gw2Only, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
-            var status = await lab.BorderCliAsync("gw1", "status", "--json");
-            Assert.True(status.Succeeded, status.StandardError);
-            Assert.Contains("\"reason\": \"lab test\"", status.StandardOutput, StringComparison.Ordinal);
+
+            // A /96 wrongly announced by the restarted border would reach core only after its checks rose and FRR
+            // passed it on: watch core and border's status that long, not only the moment the defaults came back.
+            var window = await CoreReachWindow.ReadAsync("gw1");
+            var polls = await window.HoldsThroughoutAsync(async () =>
+            {
+                Assert.Equal(Gw2Only, await lab.CorePathsAsync(SupervisorLab.Nat64Prefix));
+                await AssertNat64DrainedInStatusAsync("lab test");
+            });
+            var seen = await monitor.StopAsync();
+            output.WriteLine($"watched core and gw1's status for {window} after the defaults came back ({polls} polls); core's route changes since the stop:\n{string.Join('\n', seen)}");
+            Assert.Empty(monitor.Additions(SupervisorLab.Nat64Prefix, "gw1"));
         }
         finally
         {
@@ -213,6 +225,22 @@ public sealed class SupervisorLabTests(SupervisorLab lab, ITestOutputHelper outp
         Assert.True(
             System.Net.IPNetwork.Parse("192.0.2.0/30").Contains(System.Net.IPAddress.Parse(seen)) || System.Net.IPNetwork.Parse("192.0.2.4/30").Contains(System.Net.IPAddress.Parse(seen)),
             $"{what}: the server saw {seen}, not a gateway's pool address");
+    }
+
+    /// <summary>gw1's status shows nat64's drain with its reason, and the /96 withdrawn for it at its speaker.</summary>
+    private async Task AssertNat64DrainedInStatusAsync(string reason)
+    {
+        var status = await lab.BorderCliAsync("gw1", "status", "--json");
+        Assert.True(status.Succeeded, status.StandardError);
+        using var document = JsonDocument.Parse(status.StandardOutput);
+        var nat64 = document.RootElement.GetProperty("services").EnumerateArray().Single(service => service.GetProperty("name").GetString() == "nat64");
+        Assert.True(nat64.TryGetProperty("drain", out var drain) && drain.ValueKind == JsonValueKind.Object, $"gw1's status shows no drain of nat64: {nat64}");
+        Assert.Equal(reason, drain.GetProperty("reason").GetString());
+        var prefix = document.RootElement.GetProperty("attractions").EnumerateArray().Single(attraction => attraction.GetProperty("prefix").GetString() == SupervisorLab.Nat64Prefix);
+        Assert.False(prefix.GetProperty("announce").GetBoolean(), $"gw1 wants its /96 announced while nat64 is drained: {prefix}");
+        Assert.StartsWith("drained: nat64 drained by ", prefix.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith($"({reason})", prefix.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.False(prefix.GetProperty("speakers").GetProperty("frr-ospf").GetBoolean(), $"gw1's FRR holds its /96 while nat64 is drained: {prefix}");
     }
 
     private Func<Task<bool>> AnycastAtCoreIsAsync(HashSet<string> gateways) =>
