@@ -1,11 +1,16 @@
+using System.Net;
 using System.Threading.Channels;
 using Border.App.Supervision;
 using Border.Nat;
 using Border.Nat.Health;
+using Border.Nat.Jool;
+using Border.Nat.Tools;
 using Border.Routing.Attractions;
 using Border.Routing.Health;
 using Border.Routing.Processes;
 using Border.Tests.Nat.Fakes;
+using Border.Tests.Nat.Jool;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Border.Tests.App.Supervision;
@@ -19,6 +24,7 @@ public sealed class EngineApplierReapplyTests : IDisposable
     private readonly RecordingLogger<EngineApplier> log = new();
     private readonly Channel<CheckReport> reports = Channel.CreateUnbounded<CheckReport>();
     private readonly CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+    private readonly string directory = Directory.CreateTempSubdirectory("border-keeper-").FullName;
 
     [Fact]
     public async Task Run_EngineAsksAfterItsFirstApply_AppliesAgainAndSaysWhy()
@@ -92,7 +98,50 @@ public sealed class EngineApplierReapplyTests : IDisposable
         Assert.Equal(0, engine.Applies);
     }
 
-    public void Dispose() => stop.Dispose();
+    [Fact]
+    public async Task Run_JoolModuleGoneAndTheFirstModprobeFails_LoadsItAfterTheBackoffAndRecreatesTheInstance()
+    {
+        var runner = new RecordedJoolRunner(
+            "instance-display-csv", "global-display-csv", "pool4-display-csv-tcp", "pool4-display-csv-udp", "pool4-display-csv-icmp",
+            "instance-display-csv-no-module",
+            "instance-display-csv-no-module", "modprobe-jool-no-module-tree",
+            "instance-display-csv-no-module", "modprobe-jool", "instance-display-csv-no-instance", "file-handle-create");
+        var jool = new JoolEngine(
+            new JoolOptions { Pool6 = IPNetwork.Parse("2001:db8:d78:564::/96"), Pool4 = IPNetwork.Parse("192.0.2.0/30"), IcmpIds = new PortRange(61001, 65535) },
+            new JoolEngineOptions { InstanceFilePath = Path.Combine(directory, "input-border.json") },
+            new JoolCli(runner, new NatToolOptions { Jool = RecordedJoolRunner.Jool, Modprobe = RecordedJoolRunner.Modprobe }),
+            time,
+            NullLogger<JoolEngine>.Instance);
+        var applier = Applier(jool);
+        var run = applier.RunAsync(stop.Token);
+        await applier.FirstAttempt.WaitAsync(Wait, TestContext.Current.CancellationToken);
+
+        var probed = await jool.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+        var failed = await NextReportAsync();
+        var failedAt = time.GetUtcNow();
+        var delay = await time.NextTimerAsync();
+        time.Advance(delay);
+        var applied = await NextReportAsync();
+        await StopAsync(run);
+
+        runner.AssertAllCalled();
+        Assert.StartsWith("jool kernel module not loaded (Error: Jool's socket family doesn't seem to exist.); loading it and applying again", probed.Reason, StringComparison.Ordinal);
+        Assert.Equal("jool apply", failed.Result.Check);
+        Assert.False(failed.Result.Healthy);
+        Assert.StartsWith(
+            "jool kernel module not loaded (Error: Jool's socket family doesn't seem to exist.); loading it failed: /usr/sbin/modprobe jool exited with code 1: modprobe: FATAL: Module jool not found in directory /lib/modules/",
+            failed.Result.Reason,
+            StringComparison.Ordinal);
+        Assert.Equal(EngineApplier.FirstDelay, delay);
+        Assert.Equal(failedAt + EngineApplier.FirstDelay, applied.Result.At);
+        Assert.Equal((true, "applied at attempt 2"), (applied.Result.Healthy, applied.Result.Reason));
+    }
+
+    public void Dispose()
+    {
+        stop.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
 
     private EngineApplier Applier(INatEngine engine) =>
         new(engine, [Service.Nat64], report => reports.Writer.TryWrite(report), time, log);
