@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Border.Nat.Health;
 using Border.Routing.Health;
 
@@ -20,6 +21,15 @@ public interface INatEngine : IHealthEventSource
 
     /// <summary>The engine's periodic checks.</summary>
     IReadOnlyList<RecordedProbe> Probes { get; }
+}
+
+/// <summary>An engine whose checks can find a fault that only a new apply mends (Jool's kernel module unloaded), and
+/// that asks whoever keeps it applied for that apply.</summary>
+public interface IReapplyRequests
+{
+    /// <summary>One item per request: why the engine needs applying again. The keeper applies with the backoff of a
+    /// failed apply until it succeeds; requests made before that apply began are answered by it.</summary>
+    ChannelReader<string> ReapplyRequests { get; }
 }
 
 /// <summary>What an engine can count of the traffic it translates, read on demand for the metrics endpoint.</summary>

@@ -27,6 +27,7 @@ internal static class NatEventIds
     public const int JoolUnchanged = 1401;
     public const int JoolUnhealthy = 1402;
     public const int JoolRecreating = 1403;
+    public const int JoolModuleLoaded = 1404;
 
     public const int ChildStarted = 1500;
     public const int ChildExited = 1501;

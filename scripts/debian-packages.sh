@@ -7,7 +7,7 @@ packages=(
   # What border supervises and announces through.
   nftables unbound tayga frr gobgpd jool-tools
   # What it runs and the tests use to build namespaces and send traffic.
-  iproute2 iputils-ping bind9-dnsutils ncat procps
+  iproute2 iputils-ping bind9-dnsutils ncat procps kmod
   # What the benchmarks under bench/ measure with, and compare border against (ExaBGP's healthcheck).
   exabgp iperf3 hyperfine
   # What the NativeAOT publish links with.

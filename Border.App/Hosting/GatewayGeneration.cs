@@ -230,10 +230,15 @@ internal sealed partial class GatewayGeneration
         {
             loops.Add(PumpEventsAsync(binding.Engine.Events, binding.Services));
             var applied = Task.CompletedTask;
-            if (!binding.Kept)
+            var applier = new EngineApplier(binding.Engine, binding.Services, Supervisor.Report, time, applierLogger);
+            if (binding.Kept)
+            {
+                // Applied by the generation before; this one still answers the engine's requests to apply again.
+                loops.Add(applier.AnswerRequestsAsync(running.Token));
+            }
+            else
             {
                 // Each engine applies on its own: one that fails and retries does not hold back the others.
-                var applier = new EngineApplier(binding.Engine, binding.Services, Supervisor.Report, time, applierLogger);
                 loops.Add(applier.RunAsync(running.Token));
                 applied = applier.FirstAttempt;
             }

@@ -2,9 +2,13 @@ using System.Net;
 
 namespace Border.Nat.Jool;
 
-/// <summary>The jool-tools operations border needs.</summary>
+/// <summary>The jool-tools operations border needs, and loading Jool's kernel module.</summary>
 internal interface IJoolControl
 {
+    /// <summary>Loads Jool's NAT64 kernel module and what it needs (<c>modprobe jool</c>); a no-op when it is loaded.</summary>
+    /// <exception cref="Border.Routing.Processes.CommandFailedException">modprobe could not run or refused; its stderr is in the message.</exception>
+    Task LoadModuleAsync(CancellationToken cancellationToken);
+
     /// <summary>Creates or updates the instance the file describes, atomically (<c>jool file handle</c>).</summary>
     /// <exception cref="JoolModuleMissingException">The kernel module is not loaded.</exception>
     Task HandleFileAsync(string path, CancellationToken cancellationToken);

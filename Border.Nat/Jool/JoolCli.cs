@@ -4,7 +4,7 @@ using Border.Routing.Processes;
 
 namespace Border.Nat.Jool;
 
-/// <summary><see cref="IJoolControl"/> over the <c>jool</c> command and its CSV output.</summary>
+/// <summary><see cref="IJoolControl"/> over the <c>jool</c> command and its CSV output, and <c>modprobe</c>.</summary>
 /// <remarks>The CSV layouts are Jool 4's, each under a header line: <c>instance display</c> prints
 /// namespace,name,framework; <c>global display</c> prints field,value; <c>pool4 display</c> prints
 /// mark,protocol,address,min port,max port,iterations,fixed, one row per address, and lists one protocol only
@@ -20,7 +20,13 @@ internal sealed class JoolCli(ICommandRunner runner, NatToolOptions tools) : IJo
     /// <summary>What the module answers to a command for an instance the namespace does not have.</summary>
     internal const string InstanceMissingMarker = "lacks an instance named";
 
+    /// <summary>The module <c>modprobe</c> is given: Jool's NAT64, which pulls in jool_common.</summary>
+    internal const string Module = "jool";
+
     private static readonly string[] Protocols = ["--tcp", "--udp", "--icmp"];
+
+    public Task LoadModuleAsync(CancellationToken cancellationToken) =>
+        runner.RunCheckedAsync(tools.Modprobe, [Module], tools.CommandTimeout, cancellationToken: cancellationToken);
 
     public Task HandleFileAsync(string path, CancellationToken cancellationToken) =>
         RunAsync(["file", "handle", path], cancellationToken);

@@ -13,6 +13,9 @@ internal sealed partial class JoolEngine
     [LoggerMessage(EventId = NatEventIds.JoolRecreating, Level = LogLevel.Warning, Message = "jool instance {Instance} removed to take the new pool6 {Pool6}; its sessions are lost")]
     private partial void LogRecreating(string instance, string pool6);
 
+    [LoggerMessage(EventId = NatEventIds.JoolModuleLoaded, Level = LogLevel.Warning, Message = "{Missing}; loaded it with modprobe {Module} to apply instance {Instance}")]
+    private partial void LogModuleLoaded(string missing, string module, string instance);
+
     [LoggerMessage(EventId = NatEventIds.JoolUnhealthy, Level = LogLevel.Error, Message = "jool unhealthy: {Reason}")]
     private partial void LogUnhealthy(string reason);
 }

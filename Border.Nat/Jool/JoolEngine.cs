@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Border.Nat.Health;
 using Border.Nat.Tools;
 using Border.Routing.Health;
+using Border.Routing.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace Border.Nat.Jool;
@@ -9,12 +10,18 @@ namespace Border.Nat.Jool;
 /// <summary>NAT64 in the Jool kernel module: one instance border owns, applied whole with <c>jool file handle</c>.</summary>
 /// <remarks>
 /// Apply writes the instance file, reads the live instance back and hands the file to Jool only when they differ,
-/// so re-applying is a no-op. Jool refuses to change an existing instance's pool6 ("you can't change a NAT64
+/// so re-applying is a no-op. When jool answers that its kernel module is not loaded, apply loads it
+/// (<c>modprobe jool</c>) and reads again: nothing else on a gateway loads it (jool-tools does not, and Debian's
+/// jool.service only with a jool.conf border does not write), and a module unloaded under a running border (a
+/// jool-dkms upgrade, <c>modprobe -r</c>) takes every instance with it. A modprobe that fails fails the apply with
+/// its stderr. Jool refuses to change an existing instance's pool6 ("you can't change a NAT64
 /// instance's pool6 for now"), so a new pool6 removes the instance first and creates it anew. The probe reads the instance back (module, instance, pool6, pool4) and says exactly
 /// what is wrong; a change of health is also published as an event, because the kernel does not tell us when an
-/// instance is removed. After publishing a fault the probe re-applies the instance (see <c>HealAsync</c>).
+/// instance is removed. After publishing a fault the probe re-applies the instance (see <c>HealAsync</c>); a module
+/// found gone is left to the engine's keeper instead (<see cref="ReapplyRequests"/>), which applies with its backoff,
+/// so a module that cannot load is not retried at every probe.
 /// </remarks>
-internal sealed partial class JoolEngine : INatEngine
+internal sealed partial class JoolEngine : INatEngine, IReapplyRequests
 {
     private readonly JoolOptions options;
     private readonly JoolEngineOptions engineOptions;
@@ -22,6 +29,8 @@ internal sealed partial class JoolEngine : INatEngine
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly HealthEventStream events = new();
+    private readonly Channel<string> reapply = Channel.CreateBounded<string>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly string file;
     private readonly string check;
     private bool? lastHealthy;
@@ -44,10 +53,13 @@ internal sealed partial class JoolEngine : INatEngine
 
     public IReadOnlyList<RecordedProbe> Probes { get; }
 
+    /// <summary>A request each time the probe finds the kernel module not loaded: only an apply loads it again.</summary>
+    public ChannelReader<string> ReapplyRequests => reapply.Reader;
+
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
         await ConfigFile.WriteIfChangedAsync(engineOptions.InstanceFilePath, file, cancellationToken).ConfigureAwait(false);
-        var live = await jool.ReadInstanceAsync(options.Instance, cancellationToken).ConfigureAwait(false);
+        var live = await ReadLoadingTheModuleAsync(cancellationToken).ConfigureAwait(false);
         if (live is not null && JoolInstanceDiff.Compare(options, live).Count == 0)
         {
             LogUnchanged(options.Instance);
@@ -62,6 +74,30 @@ internal sealed partial class JoolEngine : INatEngine
 
         await jool.HandleFileAsync(engineOptions.InstanceFilePath, cancellationToken).ConfigureAwait(false);
         LogApplied(options.Instance);
+    }
+
+    /// <summary>The live instance; when jool says its module is not loaded, loads it and reads again.</summary>
+    private async Task<JoolInstanceState?> ReadLoadingTheModuleAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await jool.ReadInstanceAsync(options.Instance, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JoolModuleMissingException missing)
+        {
+            try
+            {
+                await jool.LoadModuleAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (CommandFailedException failed)
+            {
+                throw new CommandFailedException($"{missing.Message}; loading it failed: {failed.Message}", failed.Result, failed);
+            }
+
+            LogModuleLoaded(missing.Message, JoolCli.Module, options.Instance);
+        }
+
+        return await jool.ReadInstanceAsync(options.Instance, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<CheckResult> ReadBackAsync(CancellationToken cancellationToken) =>
@@ -91,9 +127,11 @@ internal sealed partial class JoolEngine : INatEngine
         }
         catch (JoolModuleMissingException ex)
         {
-            // Nothing can be re-applied until the module is loaded again; the probe after that heals.
+            // Only an apply loads the module again; the keeper runs it, with the backoff of a failed apply. Asked at
+            // every probe that finds it gone, so a request the keeper took before the fault is never the last one.
             found = Finding.Fail(ex.Message);
             repairable = false;
+            reapply.Writer.TryWrite(ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -110,6 +148,13 @@ internal sealed partial class JoolEngine : INatEngine
             }
         }
 
-        return found.Healthy || !repairable ? found : await HealAsync(found, cancellationToken).ConfigureAwait(false);
+        if (found.Healthy)
+        {
+            return found;
+        }
+
+        return repairable
+            ? await HealAsync(found, cancellationToken).ConfigureAwait(false)
+            : Finding.Fail($"{found.Reason}; loading it and applying again");
     }
 }

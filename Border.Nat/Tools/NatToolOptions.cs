@@ -17,6 +17,10 @@ public sealed record NatToolOptions
     /// <value>Defaults to <c>/usr/bin/jool</c>.</value>
     public string Jool { get; init; } = "/usr/bin/jool";
 
+    /// <summary>The kmod <c>modprobe</c> binary, which loads Jool's kernel module when it is not loaded.</summary>
+    /// <value>Defaults to <c>/usr/sbin/modprobe</c>.</value>
+    public string Modprobe { get; init; } = "/usr/sbin/modprobe";
+
     /// <summary>The <c>tayga</c> binary.</summary>
     /// <value>Defaults to <c>/usr/sbin/tayga</c>.</value>
     public string Tayga { get; init; } = "/usr/sbin/tayga";

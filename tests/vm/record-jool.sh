@@ -47,12 +47,31 @@ EOF
 # record DIR NAME ARGS...: runs `jool ARGS...` from DIR and saves what it said.
 record() {
     local dir=$1 name=$2; shift 2
-    local rc=0
     printf '%s\n' "$@" > "$dir/$name.args"
-    (cd "$dir" && timeout 20 jool "$@" > "$name.stdout" 2> "$name.stderr") || rc=$?
-    echo "$rc" > "$dir/$name.exit"
-    printf '  %-40s exit %3d  jool %s\n' "$name" "$rc" "$*"
+    run_and_save "$dir" "$name" jool "$@"
 }
+
+# record_modprobe DIR NAME [WRAPPER...]: runs `modprobe jool`, as border does, and saves what it said. NAME starts
+# with modprobe- (the tests take the program from the name). WRAPPER runs it in a changed machine.
+record_modprobe() {
+    local dir=$1 name=$2; shift 2
+    [[ $name == modprobe-* ]] || { echo "record-jool: recording $name of modprobe must be named modprobe-*" >&2; return 1; }
+    echo jool > "$dir/$name.args"
+    run_and_save "$dir" "$name" "$@" modprobe jool
+}
+
+# run_and_save DIR NAME COMMAND...: runs COMMAND from DIR and saves its stdout, stderr and exit code as NAME.*.
+run_and_save() {
+    local dir=$1 name=$2; shift 2
+    local rc=0
+    (cd "$dir" && timeout 20 "$@" > "$name.stdout" 2> "$name.stderr") || rc=$?
+    echo "$rc" > "$dir/$name.exit"
+    printf '  %-40s exit %3d  %s\n' "$name" "$rc" "$*"
+}
+
+# A wrapper for record_modprobe: a private mount namespace whose /lib/modules is empty, a machine without a module
+# tree for the running kernel (as the build machines are).
+WITHOUT_MODULE_TREE=(unshare --mount --propagation private sh -c 'mount -t tmpfs none /lib/modules && exec "$@"' sh)
 
 # ------------------------------------------------------------------- in guest
 record_in_guest() { # DIR
@@ -61,7 +80,12 @@ record_in_guest() { # DIR
     write_inputs "$dir"
     echo "recording in the guest: kernel $(uname -r)"
 
-    modprobe jool
+    if grep -qE '^jool(_common)? ' /proc/modules; then
+        echo "jool is loaded before the recorder loaded it" >&2
+        return 1
+    fi
+    record_modprobe "$dir" modprobe-jool
+    record_modprobe "$dir" modprobe-jool-loaded
     record "$dir" version --version
     record "$dir" help --help
 
@@ -122,6 +146,7 @@ record_in_guest() { # DIR
     record "$dir" pool4-display-csv-no-module -i border pool4 display --csv
     record "$dir" file-handle-no-module file handle input-border.json
     record "$dir" instance-remove-no-module instance remove border
+    record_modprobe "$dir" modprobe-jool-no-module-tree "${WITHOUT_MODULE_TREE[@]}"
 
     {
         echo "KERNEL_VERSION=$(uname -r)"
@@ -153,6 +178,11 @@ record_on_host() { # DIR
     record "$tmp" pool4-display-csv -i border pool4 display --csv
     record "$tmp" file-handle file handle input-border.json
     record "$tmp" instance-remove instance remove border
+    if command -v modprobe > /dev/null; then
+        record_modprobe "$tmp" modprobe-jool
+    else
+        echo "record-jool: kmod is not installed on the host; not recording host-no-module-modprobe-jool" >&2
+    fi
     local f
     for f in "$tmp"/*.args; do
         f=$(basename "${f%.args}")
@@ -180,27 +210,32 @@ Each recording \`NAME\` is four files:
 
 | file | content |
 | --- | --- |
-| \`NAME.args\` | the arguments given to \`jool\`, one a line |
+| \`NAME.args\` | the arguments given to \`jool\` (to \`modprobe\` for \`modprobe-*\`), one a line |
 | \`NAME.stdout\` | what it wrote to standard output |
 | \`NAME.stderr\` | what it wrote to standard error |
 | \`NAME.exit\` | its exit code |
 
 The commands ran in this order, each in the state the previous ones left:
-the module loaded, \`file handle input-border.json\` creating instance
+\`modprobe jool\` loading the module (\`modprobe-jool\`) and again
+(\`modprobe-jool-loaded\`), \`file handle input-border.json\` creating instance
 \`border\` (pool6 2001:db8:d78:564::/96, pool4 192.0.2.0/30 TCP/UDP 1024-65535
 and ICMP, lowest-ipv6-mtu 1280), queries, the same file again (\`-unchanged\`),
 a changed pool4 (\`-pool4-changed\`, 192.0.2.4/30), a changed pool6
 (\`-pool6-changed\`), a broken and a missing file, \`instance remove border\`,
 the same queries with the instance gone (\`-no-instance\`), then
-\`modprobe -r jool\` and the queries with the module gone (\`-no-module\`).
-The \`input-*.json\` files are the files given to \`jool file handle\`.
+\`modprobe -r jool\` and the queries with the module gone (\`-no-module\`),
+and last \`modprobe jool\` in a private mount namespace whose \`/lib/modules\`
+is empty (\`modprobe-jool-no-module-tree\`: a machine without the module's
+files). The \`input-*.json\` files are the files given to \`jool file handle\`.
 
 \`host-no-module-*\` were recorded on a build machine that has jool-tools
 ($(sed -n 's/^HOST_JOOL_TOOLS_DEB_VERSION=//p' "$dir/host-versions.env" 2>/dev/null)) but cannot load kernel modules: the
-CLI's answer when Jool's module is not there at all.
+CLI's answer when Jool's module is not there at all (and modprobe's, as
+\`host-no-module-modprobe-jool\`, when kmod is installed there).
 
 Values that change from run to run: the Namespace column of \`instance
-display\` (a kernel address), the counters of \`stats display\`.
+display\` (a kernel address), the counters of \`stats display\`, and the
+guest's kernel version in the module directory modprobe names.
 
 ## Regenerate
 

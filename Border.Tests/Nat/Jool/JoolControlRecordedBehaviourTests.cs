@@ -2,15 +2,19 @@ using System.Net;
 using Border.Nat.Jool;
 using Border.Nat.Tools;
 using Border.Routing.Processes;
+using Border.Tests.Nat.Fakes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Border.Tests.Nat.Jool;
 
-/// <summary>The Jool engine's success paths against recorded behaviour of the real jool 4.1.9 CLI (see Recorded/README.md).</summary>
+/// <summary>The Jool engine against recorded behaviour of the real jool 4.1.9 CLI and of modprobe (see Recorded/README.md).</summary>
 public sealed class JoolControlRecordedBehaviourTests : IDisposable
 {
     private static readonly string[] Read =
         ["instance-display-csv", "global-display-csv", "pool4-display-csv-tcp", "pool4-display-csv-udp", "pool4-display-csv-icmp"];
+
+    private const string ModuleMissing = "jool kernel module not loaded (Error: Jool's socket family doesn't seem to exist.)";
 
     private readonly string directory = Directory.CreateTempSubdirectory("border-jool-").FullName;
 
@@ -47,6 +51,7 @@ public sealed class JoolControlRecordedBehaviourTests : IDisposable
         Assert.Equal(IPNetwork.Parse("2001:db8:d78:564::/96"), live.Pool6);
         Assert.Equal(12, live.Pool4.Count);
         Assert.Equal(new Pool4Row("ICMP", IPAddress.Parse("192.0.2.3"), new PortRange(61001, 65535)), live.Pool4[^1]);
+        runner.AssertAllCalled();
     }
 
     [Fact]
@@ -101,6 +106,7 @@ public sealed class JoolControlRecordedBehaviourTests : IDisposable
             new JoolCli(runner, new NatToolOptions()).HandleFileAsync(Path.Combine(directory, "input-border-pool6-changed.json"), TestContext.Current.CancellationToken));
 
         Assert.Contains("exited with code 22: Error: The kernel module returned error 22: Sorry; you can't change a NAT64 instance's pool6", failure.Message, StringComparison.Ordinal);
+        runner.AssertAllCalled();
     }
 
     [Fact]
@@ -113,6 +119,7 @@ public sealed class JoolControlRecordedBehaviourTests : IDisposable
 
         Assert.False(result.Healthy);
         Assert.Equal("instance border: pool6 differs: want 2001:db8:d78:565::/96, have 2001:db8:d78:564::/96", result.Reason);
+        runner.AssertAllCalled();
     }
 
     [Fact]
@@ -128,6 +135,7 @@ public sealed class JoolControlRecordedBehaviourTests : IDisposable
             "instance border: pool4 differs: missing ICMP 192.0.2.4 61001-65535; ICMP 192.0.2.5 61001-65535; ICMP 192.0.2.6 61001-65535 and 9 more, "
             + "unexpected ICMP 192.0.2.0 61001-65535; ICMP 192.0.2.1 61001-65535; ICMP 192.0.2.2 61001-65535 and 9 more",
             result.Reason);
+        runner.AssertAllCalled();
     }
 
     [Fact]
@@ -139,6 +147,7 @@ public sealed class JoolControlRecordedBehaviourTests : IDisposable
 
         Assert.False(result.Healthy);
         Assert.Equal("instance border missing", result.Reason);
+        runner.AssertAllCalled();
     }
 
     [Theory]
@@ -156,17 +165,76 @@ public sealed class JoolControlRecordedBehaviourTests : IDisposable
     }
 
     [Fact]
-    public async Task Probe_ModuleUnloaded_SaysModuleNotLoadedAndPublishesEvent()
+    public async Task Apply_ModuleNotLoaded_LoadsItWithModprobeThenCreatesTheInstance()
     {
-        var runner = new RecordedJoolRunner("instance-display-csv-no-module");
+        var runner = new RecordedJoolRunner("instance-display-csv-no-module", "modprobe-jool", "instance-display-csv-no-instance", "file-handle-create");
+        var log = new RecordingLogger<JoolEngine>();
+
+        await Engine(Recorded, runner, log: log).ApplyAsync(TestContext.Current.CancellationToken);
+
+        runner.AssertAllCalled();
+        Assert.Equal(
+            [
+                (LogLevel.Warning, $"{ModuleMissing}; loaded it with modprobe jool to apply instance border"),
+                (LogLevel.Information, "jool instance border applied"),
+            ],
+            log.Entries.Select(entry => (entry.Level, entry.Message)));
+    }
+
+    [Fact]
+    public async Task Apply_ModuleLoaded_NeverRunsModprobe()
+    {
+        var runner = new RecordedJoolRunner("instance-display-csv-no-instance", "file-handle-create");
+
+        await Engine(Recorded, runner).ApplyAsync(TestContext.Current.CancellationToken);
+
+        runner.AssertAllCalled();
+    }
+
+    [Fact]
+    public async Task Apply_ModuleFilesMissing_FailsWithModprobesOwnReasonAndAppliesNothing()
+    {
+        var runner = new RecordedJoolRunner("instance-display-csv-no-module", "modprobe-jool-no-module-tree");
+
+        var failure = await Assert.ThrowsAsync<CommandFailedException>(() => Engine(Recorded, runner).ApplyAsync(TestContext.Current.CancellationToken));
+
+        runner.AssertAllCalled();
+        Assert.Matches(
+            @"^jool kernel module not loaded \(Error: Jool's socket family doesn't seem to exist\.\); loading it failed: /usr/sbin/modprobe jool exited with code 1: modprobe: FATAL: Module jool not found in directory /lib/modules/[^ /]+$",
+            failure.Message);
+        Assert.Equal(1, failure.Result?.ExitCode);
+    }
+
+    [Fact]
+    public async Task Apply_ModuleGoneAgainRightAfterLoading_FailsAsModuleMissingForTheKeeperToRetry()
+    {
+        var runner = new RecordedJoolRunner("instance-display-csv-no-module", "modprobe-jool", "instance-display-csv-no-module");
+
+        var failure = await Assert.ThrowsAsync<JoolModuleMissingException>(() => Engine(Recorded, runner).ApplyAsync(TestContext.Current.CancellationToken));
+
+        runner.AssertAllCalled();
+        Assert.Equal(ModuleMissing, failure.Message);
+    }
+
+    [Fact]
+    public async Task Probe_ModuleUnloaded_PublishesTheFaultAndAsksTheKeeperForAnApply()
+    {
+        var runner = new RecordedJoolRunner("instance-display-csv-no-module", "instance-display-csv-no-module");
         var engine = Engine(Recorded, runner);
 
-        var result = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+        var first = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
+        var second = await engine.Probes[0].ProbeAsync(TestContext.Current.CancellationToken);
 
-        Assert.False(result.Healthy);
-        Assert.Equal("jool kernel module not loaded (Error: Jool's socket family doesn't seem to exist.)", result.Reason);
+        runner.AssertAllCalled();
+        Assert.False(first.Healthy);
+        Assert.Equal($"{ModuleMissing}; loading it and applying again", first.Reason);
+        Assert.Equal(first.Reason, second.Reason);
         Assert.True(engine.Events.TryRead(out var published));
-        Assert.Equal(result.Reason, published.Reason);
+        Assert.Equal((false, ModuleMissing), (published.Healthy, published.Reason));
+        Assert.False(engine.Events.TryRead(out _), "the fault lasted, and was published a second time");
+        Assert.True(engine.ReapplyRequests.TryRead(out var request));
+        Assert.Equal(ModuleMissing, request);
+        Assert.False(engine.ReapplyRequests.TryRead(out _), "two requests waiting: the second probe's should have replaced the first's");
     }
 
     [Fact]
@@ -202,11 +270,11 @@ public sealed class JoolControlRecordedBehaviourTests : IDisposable
 
     private string InstanceFile => Path.Combine(directory, "input-border.json");
 
-    private JoolEngine Engine(JoolOptions options, RecordedJoolRunner runner, string fileName = "input-border.json") =>
+    private JoolEngine Engine(JoolOptions options, RecordedJoolRunner runner, string fileName = "input-border.json", ILogger<JoolEngine>? log = null) =>
         new(
             options,
             new JoolEngineOptions { InstanceFilePath = Path.Combine(directory, fileName) },
-            new JoolCli(runner, new NatToolOptions { Jool = RecordedJoolRunner.Jool }),
+            new JoolCli(runner, new NatToolOptions { Jool = RecordedJoolRunner.Jool, Modprobe = RecordedJoolRunner.Modprobe }),
             TimeProvider.System,
-            NullLogger<JoolEngine>.Instance);
+            log ?? NullLogger<JoolEngine>.Instance);
 }
