@@ -80,6 +80,7 @@ internal sealed partial class GatewayDaemon : IControlHandler
             ? time.CreateTimer(_ => PingWatchdog(), null, interval / 2, interval / 2)
             : null;
         LeftoverEngines.End(config, logger);
+        LeftoverEngines.MarkChildren(config);
 
         guard = AttractionGuard.Start(configPath);
         try
