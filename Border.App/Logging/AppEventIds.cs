@@ -34,5 +34,6 @@ internal static class AppEventIds
     public const int EngineApplied = 3409;
     public const int ReloadDone = 3410;
     public const int ReloadEngine = 3411;
+    public const int GuardWithdrawFailed = 3412;
     public const int ControlHandlerFailed = 3102;
 }
