@@ -36,6 +36,7 @@ internal static class AppEventIds
     public const int ReloadDone = 3410;
     public const int ReloadEngine = 3411;
     public const int EngineReapplying = 3412;
+    public const int GuardWithdrawFailed = 3420;
     public const int ControlHandlerFailed = 3102;
     public const int ControlSocketRootOnly = 3103;
     public const int ControlPeerUnnamed = 3104;
