@@ -6,7 +6,6 @@ using Border.Nat.Tayga;
 using Border.Routing.Health;
 using Border.Tests.Integration.Nat;
 using Border.Tests.Nat.Fakes;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Border.Tests.Nat.Tayga;
 
@@ -17,7 +16,7 @@ public sealed class TaygaEngineTests : IAsyncDisposable
     private readonly FakeTayga tayga = new();
     private readonly FakeLinks links = new();
     private readonly FakeLinkWatcher watcher = new();
-    private readonly FakeTimeProvider time = new();
+    private readonly TimerCountingTimeProvider time = new();
     private readonly RecordingLogger<TaygaEngine> logger = new();
     private readonly TaygaEngine engine;
 
@@ -102,7 +101,7 @@ public sealed class TaygaEngineTests : IAsyncDisposable
         var exit = await NextAsync(result => !result.Healthy);
         Assert.Equal("tayga-process", exit.Check);
         Assert.Equal("tayga exited (code 137, signal 9)", exit.Reason);
-        await WaitForLogAsync(NatEventIds.ChildRestartScheduled, 1);
+        await WaitForBackoffAsync(1);
 
         time.Advance(TimeSpan.FromMilliseconds(99));
         Assert.Single(tayga.Started);
@@ -112,7 +111,7 @@ public sealed class TaygaEngineTests : IAsyncDisposable
 
         Child(1).Exit(1);
         await NextAsync(result => !result.Healthy);
-        await WaitForLogAsync(NatEventIds.ChildRestartScheduled, 2);
+        await WaitForBackoffAsync(2);
         time.Advance(TimeSpan.FromMilliseconds(199));
         Assert.Equal(2, tayga.Started.Count);
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -125,13 +124,13 @@ public sealed class TaygaEngineTests : IAsyncDisposable
         await engine.ApplyAsync(TestContext.Current.CancellationToken);
         await NextAsync(result => result.Healthy);
         Child(0).Exit(1);
-        await WaitForLogAsync(NatEventIds.ChildRestartScheduled, 1);
+        await WaitForBackoffAsync(1);
         time.Advance(TimeSpan.FromMilliseconds(100));
         await NextAsync(result => result.Healthy && result.Reason.Contains("102", StringComparison.Ordinal));
 
         time.Advance(TimeSpan.FromSeconds(61));
         Child(1).Exit(1);
-        await WaitForLogAsync(NatEventIds.ChildRestartScheduled, 2);
+        await WaitForBackoffAsync(2);
         time.Advance(TimeSpan.FromMilliseconds(100));
 
         Assert.Equal("tayga running (pid 103)", (await NextAsync(result => result.Healthy && result.Reason.Contains("103", StringComparison.Ordinal))).Reason);
@@ -210,6 +209,10 @@ public sealed class TaygaEngineTests : IAsyncDisposable
     private async Task<CheckResult> NextAsync(Func<CheckResult, bool> match) =>
         await Waiting.EventAsync(engine.Events, match, Bound) ?? throw new TimeoutException("no such event");
 
-    private async Task WaitForLogAsync(int eventId, int count) =>
-        Assert.True(await Waiting.UntilAsync(() => Task.FromResult(logger.Count(eventId) >= count), Bound), $"log event {eventId} not seen {count} times");
+    /// <summary>Waits until the child supervisor has logged its <paramref name="count"/>th restart delay and begun
+    /// waiting for it on the fake clock; the engine's only timers are those waits.</summary>
+    private async Task WaitForBackoffAsync(int count) =>
+        Assert.True(
+            await Waiting.UntilAsync(() => Task.FromResult(logger.Count(NatEventIds.ChildRestartScheduled) >= count && time.TimersCreated >= count), Bound),
+            $"restart delay {count} not logged and waited for");
 }
