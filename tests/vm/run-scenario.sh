@@ -8,7 +8,7 @@
 # order, each to its end (scenario-group.sh), and writes each one's exit status to NAME.status in the share; the
 # group's exit status is the first scenario's that is not 0. The share directory is removed after a pass and kept
 # (its path printed) after a failure; BORDER_VM_KEEP=1 keeps it always. The exit status is that of run-in-guest.sh
-# (the scenario's or the group's, or 77/78/124/125).
+# (the scenario's or the group's, or 76/77/78/124/125).
 #
 # Environment: BORDER_VM_SHARE=DIR uses DIR (made if missing, must be empty,
 # always kept) as the share instead of a temporary one; BORDER_VM_FILES lists

@@ -15,7 +15,7 @@ public sealed class VmGuestGroup : IDisposable
     private readonly SemaphoreSlim gate = new(1, 1);
     private GuestResult? result;
 
-    /// <summary>The group's run, booting the guest the first time; skips when QEMU cannot run here.</summary>
+    /// <summary>The group's run, booting the guest the first time; skips or fails as <see cref="Requires.VmGuestBooted"/> says.</summary>
     internal async Task<GuestResult> GetAsync()
     {
         Requires.RootAndNetworkNamespaces();
@@ -29,12 +29,7 @@ public sealed class VmGuestGroup : IDisposable
             gate.Release();
         }
 
-        if (result.Run.ExitCode == 77)
-        {
-            Assert.Skip("QEMU cannot run on this machine: " + result.Run.StandardError.Trim());
-        }
-
-        Assert.True(result.Run.ExitCode != 78, "the guest is not built: run tests/vm/build-guest.sh (test.sh does) first");
+        Requires.VmGuestBooted(result.Run);
         TestContext.Current.AddAttachment("guest output", result.Run.StandardOutput + result.Run.StandardError);
         return result;
     }
