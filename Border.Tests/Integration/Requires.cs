@@ -1,3 +1,5 @@
+using Border.Routing.Processes;
+
 namespace Border.Tests.Integration;
 
 /// <summary>Gates for the integration tier: skip only where a capability is truly absent, fail where a tool is missing.</summary>
@@ -15,6 +17,26 @@ internal static class Requires
         {
             Assert.Skip("integration tier needs network namespaces; this kernel has none");
         }
+    }
+
+    /// <summary>Skips only where the VM tier's guest cannot boot because QEMU is not installed (run-in-guest.sh exit
+    /// 77) and this is not CI; under <c>CI=true</c> that fails too, with the script's reason, as does a guest that
+    /// could not boot for any other reason (QEMU installed but failing to start: 76; the guest not built: 78).</summary>
+    public static void VmGuestBooted(CommandResult run)
+    {
+        var reason = run.StandardError.Trim();
+        if (run.ExitCode == 77)
+        {
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail($"CI=true: the VM tier must run, but QEMU cannot run on this machine: {reason}");
+            }
+
+            Assert.Skip("QEMU cannot run on this machine: " + reason);
+        }
+
+        Assert.True(run.ExitCode != 76, $"QEMU is installed but could not boot the guest:\n{reason}");
+        Assert.True(run.ExitCode != 78, $"the guest is not built: run tests/vm/build-guest.sh (test.sh does) first:\n{reason}");
     }
 
     /// <summary>Fails with the package to install when a tool the tier needs is missing: CI installs everything.</summary>

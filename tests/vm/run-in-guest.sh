@@ -11,12 +11,14 @@
 # boot starts from the same clean image.
 #
 # Exit status: the scenario's own exit status, or
-#   77   QEMU cannot run here (not installed, or it fails to start): reason printed
+#   76   QEMU is installed but failed before the guest's first console line: its output printed
+#   77   QEMU is not installed here: reason printed (the tests skip on it, except under CI=true)
 #   78   the guest is not built (run tests/vm/build-guest.sh)
 #   124  the time limit (default 300 s) ran out; QEMU was killed
 #   125  the guest ended without reporting a scenario status (see console.log)
 #
 # Environment: BORDER_VM_DIR (guest directory, default <repo>/.cache/vm),
+# BORDER_VM_KERNEL (the kernel QEMU boots, default BORDER_VM_DIR/vmlinux),
 # BORDER_VM_MEM (MiB, default 1024), BORDER_VM_SMP (default 2),
 # BORDER_VM_APPEND (extra kernel command line words), BORDER_VM_TIMES (a file
 # this run appends "boot SHARE_NAME MILLISECONDS" to, for test.sh's total).
@@ -33,10 +35,11 @@ TIMEOUT=${2:-300}
 [[ $TIMEOUT =~ ^[0-9]+$ && $TIMEOUT -ge 10 ]] || { echo "run-in-guest: TIMEOUT_SECONDS must be a number >= 10" >&2; exit 2; }
 [[ -f $SHARE/scenario.sh ]] || { echo "run-in-guest: $SHARE/scenario.sh does not exist" >&2; exit 2; }
 
-cannot_run() { echo "run-in-guest: cannot run QEMU: $*" >&2; exit 77; }
-
 QEMU=$(command -v qemu-system-x86_64 || true)
-[[ -n $QEMU ]] || cannot_run "qemu-system-x86_64 is not installed (apt-get install --no-install-recommends qemu-system-x86)"
+if [[ -z $QEMU ]]; then
+    echo "run-in-guest: cannot run QEMU: qemu-system-x86_64 is not installed (apt-get install --no-install-recommends qemu-system-x86)" >&2
+    exit 77
+fi
 for f in vmlinux initrd.img rootfs.ext4; do
     if [[ ! -s $VM_DIR/$f ]]; then
         echo "run-in-guest: the guest is not built ($VM_DIR/$f is missing); run tests/vm/build-guest.sh" >&2
@@ -56,7 +59,7 @@ QEMU_ARGS=(
     -nodefaults -no-user-config -display none -no-reboot
     -accel tcg,thread=multi -cpu max
     -smp "${BORDER_VM_SMP:-2}" -m "${BORDER_VM_MEM:-1024}"
-    -kernel "$VM_DIR/vmlinux"
+    -kernel "${BORDER_VM_KERNEL:-$VM_DIR/vmlinux}"
     -initrd "$VM_DIR/initrd.img"
     -append "console=ttyS0 quiet loglevel=3 panic=-1 border.timeout=$GUEST_TIMEOUT cryptomgr.notests mitigations=off tsc=reliable no_timer_check ${BORDER_VM_APPEND:-}"
     -drive "file=$VM_DIR/rootfs.ext4,if=virtio,format=raw,snapshot=on,cache=unsafe"
@@ -147,10 +150,11 @@ elif (( qrc % 2 == 1 )) && [[ ! -s $SHARE/qemu.log || $qrc -ne 1 ]]; then
     echo "run-in-guest: no exit-status file; status $rc from the debug-exit port" >&2
     console_tail
 elif [[ ! -s $SHARE/console.log ]]; then
-    # QEMU ended without the guest ever writing to the console: it did not start.
+    # QEMU ended without the guest ever writing to the console: it did not start. It is installed, so this is a
+    # failure to boot, not a machine without QEMU.
     echo "run-in-guest: QEMU exited with status $qrc before the guest started:" >&2
     sed 's/^/  /' "$SHARE/qemu.log" >&2
-    exit 77
+    exit 76
 else
     echo "run-in-guest: the guest ended without a scenario status (QEMU status $qrc)" >&2
     console_tail

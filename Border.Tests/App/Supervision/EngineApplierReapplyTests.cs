@@ -38,9 +38,7 @@ public sealed class EngineApplierReapplyTests : IDisposable
         await StopAsync(run);
 
         engine.AssertEveryOutcomeUsed();
-        Assert.Equal(
-            ["fake asks to be applied again; applying, with the retries and backoff of a failed apply: jool kernel module not loaded"],
-            log.Entries.Select(entry => entry.Message));
+        AssertLoggedOneRequest("jool kernel module not loaded");
         Assert.False(reports.Reader.TryRead(out var report), $"an apply that succeeded at once reported {report}");
     }
 
@@ -83,9 +81,7 @@ public sealed class EngineApplierReapplyTests : IDisposable
         await StopAsync(answering);
 
         engine.AssertEveryOutcomeUsed();
-        Assert.Equal(
-            ["fake asks to be applied again; applying, with the retries and backoff of a failed apply: second"],
-            log.Entries.Select(entry => entry.Message));
+        AssertLoggedOneRequest("second");
     }
 
     [Fact]
@@ -151,6 +147,9 @@ public sealed class EngineApplierReapplyTests : IDisposable
         await stop.CancelAsync();
         await running.WaitAsync(Wait, TestContext.Current.CancellationToken);
     }
+
+    private void AssertLoggedOneRequest(string why) =>
+        Assert.Equal([$"fake asks to be applied again; applying, with the retries and backoff of a failed apply: {why}"], log.Entries.Select(entry => entry.Message));
 
     private async Task<CheckReport> NextReportAsync() =>
         await reports.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Wait, TestContext.Current.CancellationToken);

@@ -1,29 +1,17 @@
-using Border.Routing.Processes;
-
 namespace Border.Tests.Integration.Vm;
 
-/// <summary>The VM tier: the real Jool kernel module in a QEMU guest (tests/vm/README.md). test.sh builds the guest first.</summary>
+/// <summary>The VM tier's Jool smoke scenario (tests/vm/scenarios/jool-smoke.sh), in the tier's one boot after
+/// jool-border: jool driven by hand, with the module border loaded, translates ICMP, TCP and UDP from its pool4.</summary>
 [Collection(VmGuestCollection.Name)]
-public sealed class JoolGuestTests
+public sealed class JoolGuestTests(VmGuestGroup group)
 {
-    private const int QemuCannotRun = 77;
-    private const int GuestNotBuilt = 78;
-
     [Fact]
-    public async Task JoolSmoke_RealModule_TranslatesIcmpTcpAndUdpFromThePool()
+    public async Task JoolSmoke_ModuleBorderLoaded_TranslatesIcmpTcpAndUdpFromThePool()
     {
-        Requires.RootAndNetworkNamespaces();
-        var script = Path.Combine(TestPaths.RepositoryRoot, "tests", "vm", "run-scenario.sh");
+        var guest = await group.GetAsync();
 
-        var run = await new ProcessCommandRunner().RunAsync(script, ["jool-smoke", "240"], TimeSpan.FromMinutes(5));
-
-        if (run.ExitCode == QemuCannotRun)
-        {
-            Assert.Skip("QEMU cannot run on this machine: " + run.StandardError.Trim());
-        }
-
-        Assert.True(run.ExitCode != GuestNotBuilt, "the guest is not built: run tests/vm/build-guest.sh (test.sh does) first");
-        Assert.True(run.Succeeded, $"jool-smoke failed (exit {run.ExitCode}):\n{run.StandardOutput}\n{run.StandardError}");
-        Assert.Contains("PASS: jool-smoke", run.StandardOutput, StringComparison.Ordinal);
+        var output = File.Exists(guest.File("output.log")) ? await File.ReadAllTextAsync(guest.File("output.log"), TestContext.Current.CancellationToken) : "";
+        Assert.True(guest.ScenarioStatus("jool-smoke") == 0, $"jool-smoke failed (exit {guest.ScenarioStatus("jool-smoke")}):\n{output}\n{guest.Logs()}");
+        Assert.Contains("PASS: jool-smoke", output, StringComparison.Ordinal);
     }
 }

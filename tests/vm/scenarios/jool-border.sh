@@ -6,12 +6,14 @@
 #                                                                                  -- inet (IPv4-only server)
 #
 #  0. record-jool.sh --in-guest records the jool CLI's outputs into recorded/ (the host compares them with the
-#     committed recordings);
-#  1. border applies its Jool instance from the config and reads it back; nat64 is healthy in `border status
-#     --json`; core learns the NAT64 /96; c6 reaches inet through it by ping, TCP and a name from DNS64;
-#  2. faults, each TRIALS times: the instance removed, the module removed, pool4 flushed: each is detected with
-#     its own reason (status and log), the /96 leaves core's kernel table (timed from the fault), border
-#     re-applies the instance, and the /96 comes back after the rise count;
+#     committed recordings), and unloads the module it loaded to record them;
+#  1. Jool's module is not loaded when border starts (nothing in this scenario loads it); border loads it, applies
+#     its Jool instance from the config and reads it back; nat64 is healthy in `border status --json`; core learns
+#     the NAT64 /96; c6 reaches inet through it by ping, TCP and a name from DNS64;
+#  2. faults, each TRIALS times: the instance removed, the module removed (border alone loads it again), pool4
+#     flushed: each is detected with its own reason (status and log), the /96 leaves core's kernel table (timed
+#     from the fault), border re-applies the instance, status shows the rise count being passed while the /96 is
+#     still withdrawn, and the /96 comes back after it;
 #  3. `border drain --service nat64`: the /96 leaves core while a TCP connection opened before still carries data.
 #
 # The guest runs under TCG emulation, several times slower than the host (a vtysh call takes 1 to 6 s of it), so
@@ -64,6 +66,20 @@ within() {
     done
 }
 
+# Waits up to 30 s for every process still in the scenario's namespaces (border finishing its stop, its guard, the
+# daemons) to end, then kills what is left: the next scenario of a group must start on a quiet guest.
+end_namespace_processes() {
+    local ns pids i
+    for ((i = 0; i < 300; i++)); do
+        pids=$(for ns in "${NAMESPACES[@]}"; do ip netns pids "$ns" 2>/dev/null || true; done)
+        [[ -n $pids ]] || return 0
+        (( i != 0 )) || echo "$pids" | xargs -r kill -TERM 2>/dev/null || true
+        sleep 0.1
+    done
+    echo "still running after 30 s, killed: $(echo "$pids" | xargs)"
+    echo "$pids" | xargs -r kill -KILL 2>/dev/null || true
+}
+
 cleanup() {
     local f pid
     if [[ -n $BORDER_PID ]]; then kill -TERM "$BORDER_PID" 2>/dev/null || true; fi
@@ -73,6 +89,7 @@ cleanup() {
         if [[ $pid =~ ^[0-9]+$ ]]; then kill "$pid" 2>/dev/null || true; fi
     done
     jobs -p | xargs -r kill 2>/dev/null || true
+    end_namespace_processes
     for f in "$WORK"/frr-*/frr.log; do [[ -f $f ]] && cp "$f" "$SHARE/frr/$(basename "$(dirname "$f")").log"; done
     for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
     rm -rf "$WORK"
@@ -81,7 +98,6 @@ trap cleanup EXIT
 
 step "0. record the jool CLI's outputs"
 must recorded "record-jool.sh --in-guest failed" bash "$SHARE/record-jool.sh" --in-guest "$SHARE/recorded"
-modprobe jool
 
 step "1. namespaces: c6 -- core -- gw -- inet"
 for ns in "${NAMESPACES[@]}"; do ip netns add "$ns"; in_ns "$ns" ip link set lo up; done
@@ -202,6 +218,8 @@ cat > "$WORK/border.json" <<EOF
 EOF
 cp "$WORK/border.json" "$SHARE/border.json"
 must config-valid "border validate refused the config" "$BORDER" validate "$WORK/border.json"
+must module-not-loaded-before-border "Jool's module is loaded before border starts (/proc/modules or /sys/module/jool)" \
+    jool_module_absent
 # Not through in_ns: a backgrounded shell function is a subshell, and $! would be its PID, not border's.
 ip netns exec gw setsid "$BORDER" run --config "$WORK/border.json" > "$LOG" 2>&1 < /dev/null &
 BORDER_PID=$!
@@ -221,6 +239,9 @@ must announced-at-core "core has no OSPF route for $PREFIX within 240 s of borde
 check status-nat64-healthy "border status --json does not show nat64 up with engine jool within 60 s" within 60 nat64_up
 check status-readback "status does not show the instance read back" \
     grep -q "instance border present with pool6 $PREFIX and pool4 192.0.2.0/30" "$SHARE/status-up.json"
+MODULE_LOADED="; loaded it with modprobe jool to apply instance border"
+check module-loaded-by-border "Jool's module is not loaded, or border's log does not say it loaded it" \
+    sh -c "grep -F 'jool kernel module not loaded' '$LOG' | grep -qF '$MODULE_LOADED' && grep -qE '^jool ' /proc/modules"
 in_ns gw jool -i border global display --csv > "$WORK/global.csv"
 in_ns gw jool -i border pool4 display --csv --tcp > "$WORK/pool4-tcp.csv"
 in_ns gw jool -i border pool4 display --csv --icmp > "$WORK/pool4-icmp.csv"
@@ -239,9 +260,10 @@ check dns64-synthesizes "srv.test. AAAA is not $SERVER6" within 15 sh -c "[ \"\$
 check tcp-through-dns64-name "no TCP echo by the DNS64 name" sh -c "[ \"\$(echo byname | ip netns exec c6 timeout 10 socat -t 2 - \"TCP6:[\$(ip netns exec c6 dig +short @$RESOLVER6 srv.test. AAAA)]:7\")\" = byname ]"
 
 step "2. faults"
-# fault NAME TRIAL EXPECTED_REASON BREAK_CMD RESTORE_CMD
+# fault NAME TRIAL EXPECTED_REASON BREAK_CMD RESTORE_CMD [HEAL_LOG]: HEAL_LOG, when given, is text border's log must
+# show after the fault (check NAME-TRIAL-heal-logged).
 fault() {
-    local name=$1 trial=$2 reason=$3 break_cmd=$4 restore_cmd=$5 lines start elapsed seen=""
+    local name=$1 trial=$2 reason=$3 break_cmd=$4 restore_cmd=$5 heal_log=${6:-} lines start elapsed seen="" rising=""
     lines=$(wc -l < "$LOG")
     eval "$break_cmd" || fail "$name-$trial-fault" "'$break_cmd' failed"
     start=$(now_ms)
@@ -271,17 +293,32 @@ fault() {
     check "$name-$trial-reason-in-log" "border's log has no 'nat64 down' line with '$reason'" \
         sh -c "tail -n +$((lines + 1)) '$LOG' | grep 'nat64 down' | grep -qF '$reason'"
     eval "$restore_cmd"
-    check "$name-$trial-reannounced" "$PREFIX not back at core within 90 s" within 90 announced
+    # Border announces again only after the rise count (2) of passing probes: while the /96 is still away, status
+    # shows the instance's probe passing 1 of 2.
+    deadline=$(( $(now_ms) + 90000 ))
+    until announced; do
+        if [[ -z $rising ]] && status_json 2> /dev/null | grep -qF "jool-instance border: passed 1 of 2"; then rising=yes; fi
+        (( $(now_ms) < deadline )) || break
+        sleep 0.1
+    done
+    check "$name-$trial-reannounced" "$PREFIX not back at core within 90 s" announced
+    check "$name-$trial-rise-count-before-reannounce" "status never showed the probe passing 1 of 2 while $PREFIX was withdrawn" \
+        test -n "$rising"
     check "$name-$trial-healed" "border's log does not say the instance was applied again" \
         sh -c "tail -n +$((lines + 1)) '$LOG' | grep -q 'jool instance border applied'"
+    if [[ -n $heal_log ]]; then
+        check "$name-$trial-heal-logged" "border's log does not say '$heal_log' after the fault" \
+            sh -c "tail -n +$((lines + 1)) '$LOG' | grep -qF '$heal_log'"
+    fi
     check "$name-$trial-nat64-up" "nat64 is not up again" within 10 nat64_up
     check "$name-$trial-ping-after" "c6 cannot ping $SERVER4 after the fault healed" ping_server
 }
 for ((trial = 1; trial <= TRIALS; trial++)); do
     fault instance-removed "$trial" "instance border missing" \
         "in_ns gw jool instance remove border" ":"
+    # Nothing but border loads the module again.
     fault module-removed "$trial" "jool kernel module not loaded" \
-        "modprobe -r jool || { in_ns gw jool instance remove border && modprobe -r jool; }" "modprobe jool"
+        "modprobe -r jool || { in_ns gw jool instance remove border && modprobe -r jool; }" ":" "$MODULE_LOADED"
     fault pool4-flushed "$trial" "pool4 differs: missing" \
         "in_ns gw jool -i border pool4 flush" ":"
 done

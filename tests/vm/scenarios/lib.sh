@@ -47,3 +47,9 @@ remote-control:
     control-enable: no
 CONF
 }
+
+# Jool's kernel module, as the kernel lists it. Nothing in the guest loads it but border (no scenario runs modprobe
+# jool: border must do it on a gateway): a scenario that drives jool itself runs in a group after one in which
+# border loaded it, e.g. `run-scenario.sh jool-border,jool-smoke`.
+jool_module_loaded() { [[ -e /sys/module/jool ]] && grep -qE '^jool ' /proc/modules; }
+jool_module_absent() { [[ ! -e /sys/module/jool && ! -e /sys/module/jool_common ]] && ! grep -qE '^jool(_common)? ' /proc/modules; }
