@@ -47,12 +47,26 @@ public sealed class SupervisorLab : IAsyncLifetime
         Unavailable = result.Succeeded ? null : $"lab/up.sh failed: {result.StandardOutput}{result.StandardError}";
     }
 
+    /// <summary>Takes the lab down and fails the run when lab/down.sh failed or a process is left in one of the
+    /// lab's namespaces after it (which lab/down.sh should have found, and a leftover is a bug either way).</summary>
     public async ValueTask DisposeAsync()
     {
         // Only a lab this fixture brought up is taken down: one found already up belongs to someone else.
         if (broughtUp && Directory.Exists(Path.Combine(Root, "gw1")))
         {
-            await RunLabScriptAsync("down.sh");
+            var namespaces = await NamespaceProcesses.OfLabAsync(Name);
+            var down = await RunLabScriptAsync("down.sh");
+            var left = namespaces.Find();
+            foreach (var process in left)
+            {
+                await NetworkNamespace.Runner.RunAsync("kill", ["-KILL", process.Pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+            }
+
+            if (!down.Succeeded || left.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"lab/down.sh exited {down.ExitCode}: {down.StandardOutput}{down.StandardError}; left in the lab's namespaces after it (killed now): [{string.Join("; ", left)}]");
+            }
         }
     }
 
