@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Border.App.Configuration;
 using Border.App.Hosting;
 using Border.App.Logging;
+using Border.Tests.Integration.Faults;
 using Border.Tests.Nat.Fakes;
 
 namespace Border.Tests.App.Hosting;
@@ -16,7 +17,7 @@ public sealed class LeftoverEnginesTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var pid in orphans.Where(Running))
+        foreach (var pid in orphans.Where(LabDaemons.Alive))
         {
             using var process = Process.GetProcessById(pid);
             process.Kill();
@@ -38,14 +39,14 @@ public sealed class LeftoverEnginesTests : IDisposable
         var ended = logger.Entries.Where(entry => entry.EventId == AppEventIds.LeftoverEngineEnded).Select(entry => entry.Message).ToList();
         Assert.Equal([$"ended sleep (pid {leftover}), which a dead border daemon left running"], ended);
         var clock = Stopwatch.StartNew();
-        while (Running(leftover) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        while (LabDaemons.Alive(leftover) && clock.Elapsed < TimeSpan.FromSeconds(10))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
         }
 
-        Assert.False(Running(leftover), $"the leftover (pid {leftover}) still runs 10 s after it was killed");
-        Assert.True(Running(otherGateways), "a process marked for another gateway was ended");
-        Assert.True(Running(unmarked), "a process border never marked was ended");
+        Assert.False(LabDaemons.Alive(leftover), $"the leftover (pid {leftover}) still runs 10 s after it was killed");
+        Assert.True(LabDaemons.Alive(otherGateways), "a process marked for another gateway was ended");
+        Assert.True(LabDaemons.Alive(unmarked), "a process border never marked was ended");
     }
 
     [Fact]
@@ -88,20 +89,6 @@ public sealed class LeftoverEnginesTests : IDisposable
         await shell.WaitForExitAsync(TestContext.Current.CancellationToken);
         orphans.Add(pid);
         return pid;
-    }
-
-    /// <summary>Whether the process is there and not a zombie (PID 1 may reap late).</summary>
-    private static bool Running(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 
     private static GatewayConfig Config(string stateDirectory)
