@@ -48,16 +48,7 @@ internal sealed class FakeNftables(ImpossibleCalls impossible) : INftables
     public string? ListFailure { get; init; }
 
     /// <summary>The scripts nft took, oldest first.</summary>
-    public IReadOnlyList<string> Applied
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. applied];
-            }
-        }
-    }
+    public IReadOnlyList<string> Applied => Snapshot.Of(gate, applied);
 
     public Task ApplyAsync(string script, CancellationToken cancellationToken)
     {

@@ -21,28 +21,10 @@ internal sealed class FakeUnboundControl(ImpossibleCalls impossible) : IUnboundC
     private bool serviceRunning = true;
 
     /// <summary>The calls so far, oldest first.</summary>
-    public IReadOnlyList<string> Calls
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. calls];
-            }
-        }
-    }
+    public IReadOnlyList<string> Calls => Snapshot.Of(gate, calls);
 
     /// <summary>The children <see cref="Run"/> started, oldest first; the test ends them at will.</summary>
-    public IReadOnlyList<FakeChild> Children
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. children];
-            }
-        }
-    }
+    public IReadOnlyList<FakeChild> Children => Snapshot.Of(gate, children);
 
     /// <summary>Whether the system's Unbound runs; off where border runs Unbound as its child.</summary>
     public bool ServiceRunning

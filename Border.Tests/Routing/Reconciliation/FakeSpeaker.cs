@@ -19,16 +19,7 @@ internal sealed class FakeSpeaker(string name, RoutingProtocol protocol, Impossi
     public string Name => name;
 
     /// <summary>The changes made so far, oldest first.</summary>
-    public IReadOnlyList<string> Calls
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. calls];
-            }
-        }
-    }
+    public IReadOnlyList<string> Calls => Snapshot.Of(gate, calls);
 
     /// <summary>Off when the test expects no change at this speaker: any change fails the test.</summary>
     public bool AllowChanges { get; set; } = true;

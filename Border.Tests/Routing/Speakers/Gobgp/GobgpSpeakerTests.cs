@@ -32,9 +32,7 @@ public sealed class GobgpSpeakerTests : IDisposable
     [Fact]
     public async Task Withdraw_PathAddedThisRun_DeletesByItsUuid()
     {
-        var client = new FakeGobgpClient(impossible);
-        var speaker = new GobgpSpeaker(client, NullLogger<GobgpSpeaker>.Instance);
-        await speaker.AnnounceAsync(Pool4, TestContext.Current.CancellationToken);
+        var (client, speaker) = await AnnouncedAsync();
 
         await speaker.WithdrawAsync(Pool4, TestContext.Current.CancellationToken);
 
@@ -59,9 +57,7 @@ public sealed class GobgpSpeakerTests : IDisposable
     [Fact]
     public async Task Withdraw_GobgpdRestartedAndForgotTheUuid_DeletesTheMarkedPathInstead()
     {
-        var client = new FakeGobgpClient(impossible);
-        var speaker = new GobgpSpeaker(client, NullLogger<GobgpSpeaker>.Instance);
-        await speaker.AnnounceAsync(Pool4, TestContext.Current.CancellationToken);
+        var (client, speaker) = await AnnouncedAsync();
         client.Restart();
         client.Hold(OursFromAnEarlierRun, SomebodyElses);
 
@@ -74,9 +70,7 @@ public sealed class GobgpSpeakerTests : IDisposable
     [Fact]
     public async Task Announce_AgainWithOtherCommunities_ReplacesOurPathAndTheOldUuidIsGone()
     {
-        var client = new FakeGobgpClient(impossible);
-        var speaker = new GobgpSpeaker(client, NullLogger<GobgpSpeaker>.Instance);
-        await speaker.AnnounceAsync(Pool4, TestContext.Current.CancellationToken);
+        var (client, speaker) = await AnnouncedAsync();
         var other = Pool4 with { Attributes = new BgpAttributes(new BgpCommunities([BgpCommunities.NoExport, (64513u << 16) | 200])) };
 
         await speaker.AnnounceAsync(other, TestContext.Current.CancellationToken);
@@ -87,6 +81,15 @@ public sealed class GobgpSpeakerTests : IDisposable
     }
 
     public void Dispose() => impossible.AssertNone();
+
+    /// <summary>A speaker that announced <see cref="Pool4"/> in this run, and the gobgpd behind it.</summary>
+    private async Task<(FakeGobgpClient Client, GobgpSpeaker Speaker)> AnnouncedAsync()
+    {
+        var client = new FakeGobgpClient(impossible);
+        var speaker = new GobgpSpeaker(client, NullLogger<GobgpSpeaker>.Instance);
+        await speaker.AnnounceAsync(Pool4, TestContext.Current.CancellationToken);
+        return (client, speaker);
+    }
 
     /// <summary>gobgpd's global table in memory, as its API treats it; hands out uuids 01, 02, ...</summary>
     /// <remarks>Like gobgpd, it keys a local path by prefix and path identifier: adding one again replaces it and
@@ -102,27 +105,9 @@ public sealed class GobgpSpeakerTests : IDisposable
         private byte nextUuid;
 
         /// <summary>The global table: local paths and those received from peers.</summary>
-        public IReadOnlyList<GobgpRoute> Paths
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return [.. paths];
-                }
-            }
-        }
+        public IReadOnlyList<GobgpRoute> Paths => Snapshot.Of(gate, paths);
 
-        public IReadOnlyList<string> Calls
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return [.. calls];
-                }
-            }
-        }
+        public IReadOnlyList<string> Calls => Snapshot.Of(gate, calls);
 
         /// <summary>Paths gobgpd holds without a uuid of this run: an earlier run's, somebody else's, or a peer's.</summary>
         public void Hold(params GobgpRoute[] routes)
