@@ -8,6 +8,9 @@ packages=(
   nftables unbound tayga frr gobgpd jool-tools
   # What it runs and the tests use to build namespaces and send traffic.
   iproute2 iputils-ping bind9-dnsutils ncat procps kmod
+  # What the control socket's tests use to run its client as other users, and a group served by NSS beyond
+  # /etc/group (systemd's userdb records).
+  util-linux passwd libnss-systemd
   # What the benchmarks under bench/ measure with, and compare border against (ExaBGP's healthcheck).
   exabgp iperf3 hyperfine
   # What the NativeAOT publish links with.
